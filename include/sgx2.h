@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libsgx2 - the Linux SGX2 (EDMM) enclave page ioctls, done right.
+ *
+ * Wraps SGX_IOC_ENCLAVE_MODIFY_TYPES, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS
+ * and SGX_IOC_ENCLAVE_REMOVE_PAGES of /dev/sgx_enclave (Linux 6.0+): splits
+ * ranges, resumes from the kernel's partial-progress `count`, retries the
+ * transient failures with a bound and backoff, and decodes the SGX `result`.
+ *
+ * Error convention: every function that returns int returns 0 on success or
+ * a negative errno value, and never touches errno. Offsets are relative to
+ * the enclave base (SECS.BASE), as in the kernel ABI; lengths are bytes and
+ * multiples of SGX2_PAGE_SIZE.
+ *
+ * Link with -lsgx2 (pkg-config: libsgx2).
+ */
+#ifndef SGX2_H
+#define SGX2_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Constants: page size, page types, SECINFO flags                    */
+/* ------------------------------------------------------------------ */
+
+#define SGX2_PAGE_SIZE 4096u
+
+/* EPC page types (SECINFO bits 15:8). MODIFY_TYPES accepts TCS and TRIM. */
+#define SGX2_PAGE_TYPE_TCS 1u
+#define SGX2_PAGE_TYPE_REG 2u
+#define SGX2_PAGE_TYPE_TRIM 4u
+
+/* Page permissions (SECINFO bits 2:0). */
+#define SGX2_PERM_R 0x1u
+#define SGX2_PERM_W 0x2u
+#define SGX2_PERM_X 0x4u
+
+/* SECINFO state bits that EACCEPT must name (SDM; not in the uapi). */
+#define SGX2_SECINFO_PENDING 0x08u
+#define SGX2_SECINFO_MODIFIED 0x10u
+#define SGX2_SECINFO_PR 0x20u
+#define SGX2_SECINFO_TYPE(t) ((uint64_t)(t) << 8)
+
+/* The SECINFO flags the enclave's EACCEPT needs after each step. */
+#define SGX2_ACCEPT_TRIM /* 0x410 */                                         \
+	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_TRIM) | SGX2_SECINFO_MODIFIED)
+#define SGX2_ACCEPT_TCS /* 0x110 */                                          \
+	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_TCS) | SGX2_SECINFO_MODIFIED)
+#define SGX2_ACCEPT_AUG /* 0x20B: a page EAUGed on fault */                  \
+	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_REG) | SGX2_SECINFO_PENDING |      \
+	 SGX2_PERM_R | SGX2_PERM_W)
+#define SGX2_ACCEPT_RESTRICT(perms) /* e.g. 0x221 for R */                   \
+	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_REG) | SGX2_SECINFO_PR |           \
+	 ((uint64_t)(perms)&0x7u))
+
+/* ------------------------------------------------------------------ */
+/* The enclave handle                                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One handle per enclave, shared by all threads: calls on a handle are
+ * serialised inside the library, so its own callers never make each other
+ * see EBUSY. Opaque; create it after SGX_IOC_ENCLAVE_INIT.
+ */
+struct sgx2_enclave;
+
+/**
+ * sgx2_enclave_new() - make a handle for an initialised enclave
+ * @out:  where the new handle is stored (left untouched on error)
+ * @fd:   the enclave's file descriptor (from open("/dev/sgx_enclave")); the
+ *        handle borrows it and never closes it
+ * @base: the enclave base address, SECS.BASE (page aligned); the flows
+ *        hand the EACCEPT callback addresses base + offset
+ * @size: the enclave size, SECS.SIZE (a multiple of the page size), or 0
+ *        when unknown; when known, ranges past it are refused up front
+ *
+ * Return: 0; -EINVAL for NULL @out or a misaligned @base or @size; -EBADF
+ * for a negative @fd; -EOVERFLOW when @base + @size wraps; -ENOMEM.
+ */
+int sgx2_enclave_new(struct sgx2_enclave **out, int fd, uint64_t base,
+		     uint64_t size);
+
+/**
+ * sgx2_enclave_free() - release a handle (NULL is accepted)
+ * @encl: the handle; no call on it may be in progress
+ *
+ * The enclave file descriptor stays open: it belongs to the caller.
+ */
+void sgx2_enclave_free(struct sgx2_enclave *encl);
+
+/* ------------------------------------------------------------------ */
+/* Options: chunking, retries, backoff, deadline                      */
+/* ------------------------------------------------------------------ */
+
+#define SGX2_DEFAULT_MAX_RETRIES 32u
+#define SGX2_DEFAULT_BACKOFF_MIN_US 50u
+#define SGX2_DEFAULT_BACKOFF_MAX_US 10000u
+
+/*
+ * A transient failure (EAGAIN, EBUSY, EINTR, or EFAULT with the SGX code
+ * SGX_EPC_PAGE_CONFLICT) is retried from where the kernel stopped. A retry
+ * that follows progress is issued at once; each further retry in a row
+ * without progress sleeps first, backoff_min_us doubling up to
+ * backoff_max_us. After max_retries retries in a row without progress the
+ * call gives up with the last transient errno.
+ */
+struct sgx2_options {
+	uint64_t chunk_bytes;	 /* max bytes per ioctl; 0: whole range */
+	uint32_t max_retries;	 /* retries in a row without progress */
+	uint32_t backoff_min_us; /* first sleep; 0: sched_yield() instead */
+	uint32_t backoff_max_us; /* cap of the doubling sleep */
+	uint32_t reserved0;	 /* must be 0 */
+	uint64_t timeout_ns;	 /* whole call, CLOCK_MONOTONIC; 0: none */
+	uint64_t reserved[4];	 /* must be 0 */
+};
+
+/**
+ * sgx2_options_init() - fill @opts with the defaults
+ * @opts: the options to fill
+ *
+ * Defaults: whole range per ioctl, SGX2_DEFAULT_MAX_RETRIES, backoff from
+ * SGX2_DEFAULT_BACKOFF_MIN_US to SGX2_DEFAULT_BACKOFF_MAX_US, no deadline.
+ * Start from this and change fields, so that fields added later keep
+ * their defaults.
+ */
+void sgx2_options_init(struct sgx2_options *opts);
+
+/**
+ * sgx2_enclave_set_options() - set the options used when a call passes NULL
+ * @encl: the handle
+ * @opts: the new options, copied; NULL restores the defaults
+ *
+ * Return: 0; -EINVAL for a NULL @encl, non-zero reserved fields, a
+ * @chunk_bytes that is not a multiple of the page size, or
+ * backoff_min_us > backoff_max_us. Nothing is changed on error.
+ */
+int sgx2_enclave_set_options(struct sgx2_enclave *encl,
+			     const struct sgx2_options *opts);
+
+/* ------------------------------------------------------------------ */
+/* The report: what a call did, page-exact                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Filled on every return, success or not, when the caller passes one.
+ * Pages [offset, offset + done) reached the new state; pages from
+ * offset + done on were not changed by this call. (The one exception is
+ * -EPROTO: the driver answered outside its ABI, and the pages of that last
+ * ioctl, from offset + done, are in an unknown state.)
+ */
+struct sgx2_report {
+	uint64_t offset;     /* start of the range asked for */
+	uint64_t length;     /* bytes asked for */
+	uint64_t done;	     /* bytes from offset in the new state */
+	uint64_t sgx_result; /* SGX return code of the failing page, or 0 */
+	int32_t error;	     /* the call's return value */
+	uint32_t ioctls;     /* ioctl() calls issued */
+	uint32_t retries;    /* transient failures retried */
+	uint32_t reserved;
+};
+
+/* ------------------------------------------------------------------ */
+/* The three EDMM range operations                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Common to all three. @opts may be NULL (the handle's options); @report
+ * may be NULL. Checked before any ioctl is issued, with nothing changed:
+ * -EINVAL for a NULL @encl, bad options, an @offset or @length that is not
+ * page aligned, or a zero @length; -EOVERFLOW when @offset + @length wraps;
+ * -ERANGE when the range runs past a known enclave size.
+ *
+ * After that, the errno the kernel gave for the page where the call
+ * stopped, once retries are spent where the failure is transient:
+ * -EINVAL (enclave not initialised, or a page of the wrong type for the
+ * operation), -EPERM, -EFAULT (no page at an offset, an ENCLS fault, or an
+ * SGX code in report->sgx_result), -ENODEV (no SGX2 CPU), -ENOTTY (kernel
+ * without the EDMM ioctls), -EAGAIN/-EBUSY/-EINTR (retries spent),
+ * -ETIMEDOUT (deadline passed), -EPROTO (driver answered outside its ABI).
+ */
+
+/**
+ * sgx2_modify_types() - change the page type (SGX_IOC_ENCLAVE_MODIFY_TYPES)
+ * @encl:      the enclave
+ * @offset:    first page, relative to the enclave base
+ * @length:    bytes
+ * @page_type: SGX2_PAGE_TYPE_TCS (REG pages only) or SGX2_PAGE_TYPE_TRIM
+ * @opts:      options, or NULL
+ * @report:    the report, or NULL
+ *
+ * Each changed page must then be accepted from inside the enclave with
+ * EACCEPT(SGX2_ACCEPT_TCS or SGX2_ACCEPT_TRIM); it is inaccessible until
+ * then. TRIM cannot be undone. A page that is PENDING or MODIFIED gives
+ * -EFAULT with SGX_PAGE_NOT_MODIFIABLE (20): EACCEPT it first.
+ *
+ * Return: 0 or a negative errno (above); -EINVAL for another @page_type.
+ * -EPERM: REG to TCS on a page whose maximum protection lacks R or W.
+ */
+int sgx2_modify_types(struct sgx2_enclave *encl, uint64_t offset,
+		      uint64_t length, uint64_t page_type,
+		      const struct sgx2_options *opts,
+		      struct sgx2_report *report);
+
+/**
+ * sgx2_restrict_permissions() - restrict EPCM permissions
+ * (SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS)
+ * @encl:   the enclave
+ * @offset: first page, relative to the enclave base
+ * @length: bytes
+ * @perms:  the permissions to keep, SGX2_PERM_* (W needs R)
+ * @opts:   options, or NULL
+ * @report: the report, or NULL
+ *
+ * Only REG pages; each must then be accepted with
+ * EACCEPT(SGX2_ACCEPT_RESTRICT(perms)). Page tables are not changed.
+ *
+ * Return: 0 or a negative errno (above); -EINVAL for bits beyond R|W|X or
+ * W without R, and for a TCS or TRIM page in the range.
+ */
+int sgx2_restrict_permissions(struct sgx2_enclave *encl, uint64_t offset,
+			      uint64_t length, uint64_t perms,
+			      const struct sgx2_options *opts,
+			      struct sgx2_report *report);
+
+/**
+ * sgx2_remove_pages() - remove trimmed, accepted pages
+ * (SGX_IOC_ENCLAVE_REMOVE_PAGES)
+ * @encl:   the enclave
+ * @offset: first page, relative to the enclave base
+ * @length: bytes
+ * @opts:   options, or NULL
+ * @report: the report, or NULL
+ *
+ * A later access through a mapping adds a fresh page (EAUG).
+ *
+ * Return: 0 or a negative errno (above); -EPERM for a page that is not
+ * TRIM, or TRIM but not yet accepted by the enclave.
+ */
+int sgx2_remove_pages(struct sgx2_enclave *encl, uint64_t offset,
+		      uint64_t length, const struct sgx2_options *opts,
+		      struct sgx2_report *report);
+
+/* ------------------------------------------------------------------ */
+/* Capability probe                                                   */
+/* ------------------------------------------------------------------ */
+
+#define SGX2_DEVICE_PATH "/dev/sgx_enclave"
+
+#define SGX2_CAP_DEVICE 0x01u	   /* an enclave fd was at hand */
+#define SGX2_CAP_EDMM_IOCTLS 0x02u /* the kernel knows the EDMM ioctls */
+#define SGX2_CAP_SGX2 0x04u	   /* the driver accepts them: SGX2 CPU */
+#define SGX2_CAP_CPUID_SGX1 0x08u  /* CPUID.(EAX=12H,ECX=0):EAX[0] */
+#define SGX2_CAP_CPUID_SGX2 0x10u  /* CPUID.(EAX=12H,ECX=0):EAX[1] */
+
+/**
+ * sgx2_probe() - tell whether the EDMM ioctls can be used
+ * @fd:   an enclave fd to ask (initialised or not), or -1 to open
+ *        SGX2_DEVICE_PATH for the question and close it again
+ * @caps: where the SGX2_CAP_* bits found are stored, or NULL
+ *
+ * Asks the driver with one zero-length SGX_IOC_ENCLAVE_REMOVE_PAGES, which
+ * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX.
+ *
+ * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open())
+ * without an SGX device; -ENOTTY on a kernel without the EDMM ioctls
+ * (before 6.0); -ENODEV on a CPU without SGX2.
+ */
+int sgx2_probe(int fd, unsigned int *caps);
+
+/* ------------------------------------------------------------------ */
+/* SGX return codes (the kernel's `result`)                           */
+/* ------------------------------------------------------------------ */
+
+#define SGX2_EPC_PAGE_CONFLICT 7u    /* another ENCLS on the page: retry */
+#define SGX2_PAGE_NOT_MODIFIABLE 20u /* PENDING or MODIFIED: EACCEPT first */
+
+/**
+ * sgx2_result_name() - the SDM name of an SGX return code
+ * @code: the code, e.g. report->sgx_result
+ *
+ * Return: a static string such as "SGX_PAGE_NOT_MODIFIABLE"; "SGX_SUCCESS"
+ * for 0; "SGX_UNKNOWN" for a code not in the SDM's table. Never NULL.
+ */
+const char *sgx2_result_name(uint64_t code);
+
+/**
+ * sgx2_result_describe() - what an SGX return code means and what to do
+ * @code: the code
+ *
+ * Return: a static one-line sentence, never NULL.
+ */
+const char *sgx2_result_describe(uint64_t code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SGX2_H */

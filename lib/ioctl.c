@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The choke point: the library's only ioctl() call, and every retry
+ * decision. One attempt zeroes `count` and `result` (the kernel refuses
+ * non-zero ones), issues the ioctl under the handle's lock and reads back
+ * how far the kernel got; sgx2__submit() resumes from there.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+
+#include <asm/sgx.h>
+
+#include "internal.h"
+
+static int sys_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int saved_errno = errno;
+	int err = 0;
+
+	if (ioctl(fd, cmd, arg) < 0)
+		err = -errno;
+	errno = saved_errno;
+	return err;
+}
+
+struct attempt {
+	int err;
+	uint64_t count;
+	uint64_t result;
+};
+
+static struct attempt attempt(struct sgx2_enclave *encl, enum sgx2__op op,
+			      uint64_t offset, uint64_t length, uint64_t arg)
+{
+	struct attempt a = { 0 };
+
+	/*
+	 * The structs are zeroed here, so an answer the kernel did not write
+	 * back (a busy enclave, a pre-loop check) reads as count 0.
+	 */
+	pthread_mutex_lock(&encl->lock);
+	switch (op) {
+	case SGX2__MODIFY_TYPES: {
+		struct sgx_enclave_modify_types p = {
+			.offset = offset, .length = length, .page_type = arg
+		};
+
+		a.err = sys_ioctl(encl->fd, SGX_IOC_ENCLAVE_MODIFY_TYPES, &p);
+		a.count = p.count;
+		a.result = p.result;
+		break;
+	}
+	case SGX2__RESTRICT_PERMISSIONS: {
+		struct sgx_enclave_restrict_permissions p = {
+			.offset = offset, .length = length, .permissions = arg
+		};
+
+		a.err = sys_ioctl(encl->fd,
+				  SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &p);
+		a.count = p.count;
+		a.result = p.result;
+		break;
+	}
+	case SGX2__REMOVE_PAGES: {
+		struct sgx_enclave_remove_pages p = {
+			.offset = offset, .length = length
+		};
+
+		a.err = sys_ioctl(encl->fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &p);
+		a.count = p.count;
+		break;
+	}
+	}
+	pthread_mutex_unlock(&encl->lock);
+	return a;
+}
+
+/*
+ * Worth another try from where the kernel stopped: a page under reclaim
+ * (EAGAIN; EBUSY in REMOVE_PAGES), an ioctl in flight on the enclave from
+ * elsewhere (EBUSY, struct not written back), a signal (EINTR: not today,
+ * but proposed), another ENCLS on the page (EFAULT + SGX_EPC_PAGE_CONFLICT).
+ */
+static int transient(int err, uint64_t result)
+{
+	return err == -EAGAIN || err == -EBUSY || err == -EINTR ||
+	       (err == -EFAULT && result == SGX2_EPC_PAGE_CONFLICT);
+}
+
+static int64_t ns_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(t->tv_sec - now.tv_sec) * 1000000000 +
+	       (t->tv_nsec - now.tv_nsec);
+}
+
+int sgx2__deadline_passed(const struct sgx2__call *call)
+{
+	return call->opts.timeout_ns && ns_until(&call->deadline) <= 0;
+}
+
+/* Sleep before retry number @streak in a row; -ETIMEDOUT past the deadline. */
+static int backoff(const struct sgx2__call *call, unsigned int streak)
+{
+	uint64_t us = call->opts.backoff_min_us;
+	struct timespec until;
+	int saved_errno = errno;
+
+	if (!us) {
+		sched_yield();
+		return sgx2__deadline_passed(call) ? -ETIMEDOUT : 0;
+	}
+	while (--streak && us < call->opts.backoff_max_us)
+		us <<= 1;
+	if (us > call->opts.backoff_max_us)
+		us = call->opts.backoff_max_us;
+	if (call->opts.timeout_ns &&
+	    ns_until(&call->deadline) <= (int64_t)(us * 1000))
+		return -ETIMEDOUT;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)(us / 1000000);
+	until.tv_nsec += (long)(us % 1000000) * 1000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+	       EINTR)
+		;
+	errno = saved_errno;
+	return 0;
+}
+
+int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
+		 uint64_t length, uint64_t arg, uint64_t *done)
+{
+	unsigned int streak = 0; /* retries in a row without progress */
+	struct attempt a;
+	int err;
+
+	*done = 0;
+	for (;;) {
+		a = attempt(call->encl, op, offset + *done, length - *done,
+			    arg);
+		call->ioctls++;
+		call->sgx_result = a.result;
+
+		/* Never trust a count we cannot place inside the range. */
+		if (a.count > length - *done || a.count % SGX2_PAGE_SIZE)
+			return -EPROTO;
+		*done += a.count;
+
+		if (!a.err && *done == length)
+			return 0;
+		/* 0 with a short count is progress (an early return). */
+		if (a.err && !transient(a.err, a.result))
+			return a.err;
+
+		err = a.err ? a.err : -EAGAIN;
+		if (a.err)
+			call->retries++;
+		if (a.count) {
+			streak = 0;
+			if (sgx2__deadline_passed(call))
+				return -ETIMEDOUT;
+			continue;
+		}
+		if (++streak > call->opts.max_retries)
+			return err;
+		if (backoff(call, streak))
+			return -ETIMEDOUT;
+	}
+}
+
+/* A zero-length REMOVE_PAGES: changes nothing, tells what the driver has. */
+int sgx2__probe_ioctl(int fd)
+{
+	struct sgx2__call call = { 0 };
+	unsigned int streak = 0;
+	int err;
+
+	sgx2_options_init(&call.opts);
+	for (;;) {
+		struct sgx_enclave_remove_pages p = { 0 };
+
+		err = sys_ioctl(fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &p);
+		if ((err != -EBUSY && err != -EINTR) ||
+		    ++streak > call.opts.max_retries)
+			return err;
+		backoff(&call, streak);
+	}
+}
