@@ -46,15 +46,15 @@ extern "C" {
 #define SGX2_SECINFO_TYPE(t) ((uint64_t)(t) << 8)
 
 /* The SECINFO flags the enclave's EACCEPT needs after each step. */
-#define SGX2_ACCEPT_TRIM /* 0x410 */                                         \
+#define SGX2_ACCEPT_TRIM /* 0x410 */                                           \
 	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_TRIM) | SGX2_SECINFO_MODIFIED)
-#define SGX2_ACCEPT_TCS /* 0x110 */                                          \
+#define SGX2_ACCEPT_TCS /* 0x110 */                                            \
 	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_TCS) | SGX2_SECINFO_MODIFIED)
-#define SGX2_ACCEPT_AUG /* 0x20B: a page EAUGed on fault */                  \
-	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_REG) | SGX2_SECINFO_PENDING |      \
+#define SGX2_ACCEPT_AUG /* 0x20B: a page EAUGed on fault */                    \
+	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_REG) | SGX2_SECINFO_PENDING |        \
 	 SGX2_PERM_R | SGX2_PERM_W)
-#define SGX2_ACCEPT_RESTRICT(perms) /* e.g. 0x221 for R */                   \
-	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_REG) | SGX2_SECINFO_PR |           \
+#define SGX2_ACCEPT_RESTRICT(perms) /* e.g. 0x221 for R */                     \
+	(SGX2_SECINFO_TYPE(SGX2_PAGE_TYPE_REG) | SGX2_SECINFO_PR |             \
 	 ((uint64_t)(perms)&0x7u))
 
 /* ------------------------------------------------------------------ */

@@ -23,8 +23,7 @@ int sgx2__options_check(const struct sgx2_options *opts)
 	if (opts->reserved0 || opts->chunk_bytes % SGX2_PAGE_SIZE ||
 	    opts->backoff_min_us > opts->backoff_max_us)
 		return -EINVAL;
-	for (i = 0; i < sizeof(opts->reserved) / sizeof(opts->reserved[0]);
-	     i++)
+	for (i = 0; i < sizeof(opts->reserved) / sizeof(opts->reserved[0]); i++)
 		if (opts->reserved[i])
 			return -EINVAL;
 	return 0;

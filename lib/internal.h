@@ -14,7 +14,7 @@
 struct sgx2_enclave {
 	int fd;
 	uint64_t base;
-	uint64_t size; /* 0: unknown */
+	uint64_t size;	      /* 0: unknown */
 	pthread_mutex_t lock; /* held around each ioctl() and the options */
 	struct sgx2_options opts;
 };
@@ -44,9 +44,8 @@ int sgx2__call_begin(struct sgx2__call *call, struct sgx2_enclave *encl,
 /* range.c */
 int sgx2__range_check(const struct sgx2_enclave *encl, uint64_t offset,
 		      uint64_t length);
-int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op,
-		    uint64_t offset, uint64_t length, uint64_t arg,
-		    uint64_t *done);
+int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
+		    uint64_t length, uint64_t arg, uint64_t *done);
 
 /* ioctl.c: the only caller of ioctl(), and the only place that retries. */
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,

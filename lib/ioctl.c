@@ -42,9 +42,9 @@ static struct attempt attempt(struct sgx2_enclave *encl, enum sgx2__op op,
 	pthread_mutex_lock(&encl->lock);
 	switch (op) {
 	case SGX2__MODIFY_TYPES: {
-		struct sgx_enclave_modify_types p = {
-			.offset = offset, .length = length, .page_type = arg
-		};
+		struct sgx_enclave_modify_types p = { .offset = offset,
+						      .length = length,
+						      .page_type = arg };
 
 		a.err = sys_ioctl(encl->fd, SGX_IOC_ENCLAVE_MODIFY_TYPES, &p);
 		a.count = p.count;
@@ -63,9 +63,8 @@ static struct attempt attempt(struct sgx2_enclave *encl, enum sgx2__op op,
 		break;
 	}
 	case SGX2__REMOVE_PAGES: {
-		struct sgx_enclave_remove_pages p = {
-			.offset = offset, .length = length
-		};
+		struct sgx_enclave_remove_pages p = { .offset = offset,
+						      .length = length };
 
 		a.err = sys_ioctl(encl->fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &p);
 		a.count = p.count;
@@ -91,10 +90,13 @@ static int transient(int err, uint64_t result)
 static int64_t ns_until(const struct timespec *t)
 {
 	struct timespec now;
+	int64_t s;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)(t->tv_sec - now.tv_sec) * 1000000000 +
-	       (t->tv_nsec - now.tv_nsec);
+	s = (int64_t)(t->tv_sec - now.tv_sec);
+	if (s > INT64_MAX / 1000000000 - 1)
+		return INT64_MAX; /* centuries away: never */
+	return s * 1000000000 + (t->tv_nsec - now.tv_nsec);
 }
 
 int sgx2__deadline_passed(const struct sgx2__call *call)
@@ -106,8 +108,8 @@ int sgx2__deadline_passed(const struct sgx2__call *call)
 static int backoff(const struct sgx2__call *call, unsigned int streak)
 {
 	uint64_t us = call->opts.backoff_min_us;
-	struct timespec until;
 	int saved_errno = errno;
+	struct timespec ts;
 
 	if (!us) {
 		sched_yield();
@@ -117,19 +119,14 @@ static int backoff(const struct sgx2__call *call, unsigned int streak)
 		us <<= 1;
 	if (us > call->opts.backoff_max_us)
 		us = call->opts.backoff_max_us;
+	/* No point sleeping past the deadline only to give up then. */
 	if (call->opts.timeout_ns &&
 	    ns_until(&call->deadline) <= (int64_t)(us * 1000))
 		return -ETIMEDOUT;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)(us / 1000000);
-	until.tv_nsec += (long)(us % 1000000) * 1000;
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
-	       EINTR)
+	ts.tv_sec = (time_t)(us / 1000000);
+	ts.tv_nsec = (long)(us % 1000000) * 1000;
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
 		;
 	errno = saved_errno;
 	return 0;
@@ -161,18 +158,18 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 			return a.err;
 
 		err = a.err ? a.err : -EAGAIN;
-		if (a.err)
-			call->retries++;
 		if (a.count) {
-			streak = 0;
+			streak = 0; /* progress: go on at once */
 			if (sgx2__deadline_passed(call))
 				return -ETIMEDOUT;
-			continue;
+		} else {
+			if (++streak > call->opts.max_retries)
+				return err;
+			if (backoff(call, streak))
+				return -ETIMEDOUT;
 		}
-		if (++streak > call->opts.max_retries)
-			return err;
-		if (backoff(call, streak))
-			return -ETIMEDOUT;
+		if (a.err)
+			call->retries++;
 	}
 }
 

@@ -19,9 +19,8 @@ int sgx2__range_check(const struct sgx2_enclave *encl, uint64_t offset,
 	return 0;
 }
 
-int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op,
-		    uint64_t offset, uint64_t length, uint64_t arg,
-		    uint64_t *done)
+int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
+		    uint64_t length, uint64_t arg, uint64_t *done)
 {
 	uint64_t chunk = call->opts.chunk_bytes;
 	uint64_t n, sub;
@@ -106,8 +105,8 @@ SGX2_EXPORT int sgx2_restrict_permissions(struct sgx2_enclave *encl,
 					  const struct sgx2_options *opts,
 					  struct sgx2_report *report)
 {
-	return range_op(encl, SGX2__RESTRICT_PERMISSIONS, offset, length,
-			perms, opts, report);
+	return range_op(encl, SGX2__RESTRICT_PERMISSIONS, offset, length, perms,
+			opts, report);
 }
 
 SGX2_EXPORT int sgx2_remove_pages(struct sgx2_enclave *encl, uint64_t offset,

@@ -13,43 +13,58 @@ static const struct sgx_code codes[] = {
 	{ 1, "SGX_INVALID_SIG_STRUCT",
 	  "EINIT: the SIGSTRUCT is malformed; rebuild and re-sign it" },
 	{ 2, "SGX_INVALID_ATTRIBUTE",
-	  "EINIT/EGETKEY: attributes not allowed; check SECS and SIGSTRUCT attributes" },
+	  "EINIT/EGETKEY: attributes not allowed; check SECS and SIGSTRUCT "
+	  "attributes" },
 	{ 3, "SGX_BLKSTATE",
 	  "EBLOCK: the page is already blocked; kernel-internal, report it" },
 	{ 4, "SGX_INVALID_MEASUREMENT",
-	  "EINIT: MRENCLAVE differs from the SIGSTRUCT; the pages added do not match what was signed" },
+	  "EINIT: MRENCLAVE differs from the SIGSTRUCT; the pages added do not "
+	  "match what was signed" },
 	{ 5, "SGX_NOTBLOCKABLE",
-	  "EBLOCK: the page type cannot be blocked; kernel-internal, report it" },
+	  "EBLOCK: the page type cannot be blocked; kernel-internal, report "
+	  "it" },
 	{ 6, "SGX_PG_INVLD",
 	  "EBLOCK: the page is not valid; kernel-internal, report it" },
 	{ 7, "SGX_EPC_PAGE_CONFLICT",
-	  "another ENCLS is operating on the page (older name SGX_LOCKFAIL); transient, retry" },
+	  "another ENCLS is operating on the page (older name SGX_LOCKFAIL); "
+	  "transient, retry" },
 	{ 8, "SGX_INVALID_SIGNATURE",
-	  "EINIT: the SIGSTRUCT signature does not verify; re-sign the enclave" },
+	  "EINIT: the SIGSTRUCT signature does not verify; re-sign the "
+	  "enclave" },
 	{ 9, "SGX_MAC_COMPARE_FAIL",
-	  "ELDB/ELDU: a swapped-out page failed its integrity check; kernel-internal, report it" },
+	  "ELDB/ELDU: a swapped-out page failed its integrity check; "
+	  "kernel-internal, report it" },
 	{ 10, "SGX_PAGE_NOT_BLOCKED",
 	  "EWB: the page was not blocked first; kernel-internal, report it" },
 	{ 11, "SGX_NOT_TRACKED",
-	  "EWB/EACCEPT: ETRACK has not completed for the change; EACCEPT again after the ioctl has returned" },
+	  "EWB/EACCEPT: ETRACK has not completed for the change; EACCEPT again "
+	  "after the ioctl has returned" },
 	{ 12, "SGX_VA_SLOT_OCCUPIED",
 	  "EWB: the version-array slot is in use; kernel-internal, report it" },
 	{ 13, "SGX_CHILD_PRESENT",
-	  "EWB/EREMOVE: the SECS still has child pages; remove the enclave's pages first" },
+	  "EWB/EREMOVE: the SECS still has child pages; remove the enclave's "
+	  "pages first" },
 	{ 14, "SGX_ENCLAVE_ACT",
-	  "EREMOVE: logical processors are still executing in the enclave; exit all threads and retry" },
+	  "EREMOVE: logical processors are still executing in the enclave; "
+	  "exit "
+	  "all threads and retry" },
 	{ 15, "SGX_ENTRYEPOCH_LOCKED",
 	  "EBLOCK: the entry epoch is locked; kernel-internal, retry later" },
 	{ 16, "SGX_INVALID_EINITTOKEN",
-	  "EINIT: the EINITTOKEN is invalid; use a launch token valid for this platform" },
+	  "EINIT: the EINITTOKEN is invalid; use a launch token valid for this "
+	  "platform" },
 	{ 17, "SGX_PREV_TRK_INCMPL",
-	  "ETRACK: the previous tracking cycle has not completed; kernel-internal, retry" },
+	  "ETRACK: the previous tracking cycle has not completed; "
+	  "kernel-internal, retry" },
 	{ 18, "SGX_PG_IS_SECS",
 	  "EBLOCK: the page is a SECS; kernel-internal, report it" },
 	{ 19, "SGX_PAGE_ATTRIBUTES_MISMATCH",
-	  "EACCEPT: the SECINFO flags do not match the page's EPCM entry; accept with the flags of the step that changed it (e.g. 0x410 after TRIM)" },
+	  "EACCEPT: the SECINFO flags do not match the page's EPCM entry; "
+	  "accept with the flags of the step that changed it (e.g. 0x410 after "
+	  "TRIM)" },
 	{ 20, "SGX_PAGE_NOT_MODIFIABLE",
-	  "EMODPR/EMODT: the page is PENDING or MODIFIED; EACCEPT it from inside the enclave first, then retry" },
+	  "EMODPR/EMODT: the page is PENDING or MODIFIED; EACCEPT it from "
+	  "inside the enclave first, then retry" },
 	{ 21, "SGX_PAGE_NOT_DEBUGGABLE",
 	  "EDBGRD/EDBGWR: the page cannot be accessed for debug" },
 	{ 32, "SGX_INVALID_CPUSVN",
@@ -84,5 +99,6 @@ SGX2_EXPORT const char *sgx2_result_describe(uint64_t code)
 	const struct sgx_code *c = lookup(code);
 
 	return c ? c->meaning
-		 : "not an SGX return code in the SDM's table; see the Intel SDM";
+		 : "not an SGX return code in the SDM's table; see the Intel "
+		   "SDM";
 }

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <asm/sgx.h>
+
+#include "fake-kernel.h"
+
+struct fk_call fk_calls[FK_MAX];
+unsigned int fk_ncalls;
+uint64_t fk_sleeps_us[FK_MAX];
+unsigned int fk_nsleeps;
+unsigned int fk_yields;
+unsigned int fk_max_in_flight;
+
+static struct fk_answer answers[FK_MAX];
+static unsigned int nanswers, next_answer;
+static struct fk_answer always;
+static bool have_always;
+static unsigned int delay_us, in_flight;
+static int open_err;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+void fk_reset(void)
+{
+	fk_ncalls = nanswers = next_answer = fk_nsleeps = fk_yields = 0;
+	fk_max_in_flight = in_flight = delay_us = 0;
+	have_always = false;
+	open_err = 0;
+}
+
+void fk_answer(int err, uint64_t count, uint64_t result)
+{
+	answers[nanswers++] = (struct fk_answer){ err, count, result, false };
+}
+
+void fk_answer_unwritten(int err)
+{
+	answers[nanswers++] = (struct fk_answer){ err, 0, 0, true };
+}
+
+void fk_answer_always(int err, uint64_t count, uint64_t result)
+{
+	always = (struct fk_answer){ err, count, result, false };
+	have_always = true;
+}
+
+void fk_set_delay_us(unsigned int us)
+{
+	delay_us = us;
+}
+
+void fk_open_fails(int err)
+{
+	open_err = err;
+}
+
+/* The three EDMM structs share offset, length at the front. */
+struct range_head {
+	uint64_t offset;
+	uint64_t length;
+};
+
+int __wrap_ioctl(int fd, unsigned long cmd, ...);
+int __wrap_ioctl(int fd, unsigned long cmd, ...)
+{
+	struct fk_answer a;
+	struct fk_call *c;
+	__u64 *result = NULL, *count;
+	void *arg;
+	va_list ap;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+
+	pthread_mutex_lock(&mu);
+	if (++in_flight > fk_max_in_flight)
+		fk_max_in_flight = in_flight;
+	c = &fk_calls[fk_ncalls < FK_MAX ? fk_ncalls++ : FK_MAX - 1];
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->cmd = cmd;
+	c->offset = ((struct range_head *)arg)->offset;
+	c->length = ((struct range_head *)arg)->length;
+	switch (cmd) {
+	case SGX_IOC_ENCLAVE_MODIFY_TYPES: {
+		struct sgx_enclave_modify_types *p = arg;
+
+		c->arg = p->page_type;
+		result = &p->result;
+		count = &p->count;
+		break;
+	}
+	case SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS: {
+		struct sgx_enclave_restrict_permissions *p = arg;
+
+		c->arg = p->permissions;
+		result = &p->result;
+		count = &p->count;
+		break;
+	}
+	case SGX_IOC_ENCLAVE_REMOVE_PAGES:
+		count = &((struct sgx_enclave_remove_pages *)arg)->count;
+		break;
+	default:
+		abort(); /* the library issued an ioctl it has no business with */
+	}
+	c->count_in = *count;
+	c->result_in = result ? *result : 0;
+
+	if (next_answer < nanswers)
+		a = answers[next_answer++];
+	else if (have_always)
+		a = always;
+	else
+		a = (struct fk_answer){ 0, c->length, 0, false };
+	pthread_mutex_unlock(&mu);
+
+	if (delay_us)
+		usleep(delay_us);
+
+	pthread_mutex_lock(&mu);
+	in_flight--;
+	pthread_mutex_unlock(&mu);
+
+	if (!a.unwritten) {
+		*count = a.count;
+		if (result)
+			*result = a.result;
+	}
+	if (a.err) {
+		errno = a.err;
+		return -1;
+	}
+	return 0;
+}
+
+int __wrap_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
+			   struct timespec *rem);
+int __wrap_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
+			   struct timespec *rem)
+{
+	(void)clk;
+	(void)flags;
+	(void)rem;
+	pthread_mutex_lock(&mu);
+	if (fk_nsleeps < FK_MAX)
+		fk_sleeps_us[fk_nsleeps++] = (uint64_t)req->tv_sec * 1000000 +
+					     (uint64_t)req->tv_nsec / 1000;
+	pthread_mutex_unlock(&mu);
+	return 0; /* sleeping is not what these tests measure */
+}
+
+int __wrap_sched_yield(void);
+int __wrap_sched_yield(void)
+{
+	fk_yields++;
+	return 0;
+}
+
+int __real_open64(const char *path, int flags, ...);
+int __wrap_open64(const char *path, int flags, ...);
+int __wrap_open64(const char *path, int flags, ...)
+{
+	if (open_err) {
+		errno = open_err;
+		return -1;
+	}
+	/* Any real descriptor will do: the scripted ioctl() ignores it. */
+	if (!strcmp(path, "/dev/sgx_enclave"))
+		return __real_open64("/dev/null", O_RDWR | O_CLOEXEC);
+	return __real_open64(path, flags);
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/* The capability probe tells the three missing pieces apart. */
+#include "common.h"
+
+/* CPUID bits are the machine's; the probe's answer must not depend on them. */
+#define DRIVER_CAPS (SGX2_CAP_DEVICE | SGX2_CAP_EDMM_IOCTLS | SGX2_CAP_SGX2)
+
+static void einval_from_a_zero_length_remove_means_supported(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_answer_unwritten(EINVAL);
+	assert_int_equal(sgx2_probe(FK_FD, &caps), 0);
+	assert_int_equal(caps & DRIVER_CAPS, DRIVER_CAPS);
+	assert_int_equal(fk_ncalls, 1);
+	assert_call(0, SGX_IOC_ENCLAVE_REMOVE_PAGES, 0, 0);
+}
+
+static void enotty_means_a_kernel_without_edmm(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_answer_unwritten(ENOTTY);
+	assert_int_equal(sgx2_probe(FK_FD, &caps), -ENOTTY);
+	assert_int_equal(caps & DRIVER_CAPS, SGX2_CAP_DEVICE);
+}
+
+static void enodev_means_a_cpu_without_sgx2(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_answer_unwritten(ENODEV);
+	assert_int_equal(sgx2_probe(FK_FD, &caps), -ENODEV);
+	assert_int_equal(caps & DRIVER_CAPS,
+			 SGX2_CAP_DEVICE | SGX2_CAP_EDMM_IOCTLS);
+}
+
+static void a_busy_enclave_is_asked_again(void **state)
+{
+	(void)state;
+	fk_answer_unwritten(EBUSY);
+	fk_answer_unwritten(EINVAL);
+	assert_int_equal(sgx2_probe(FK_FD, NULL), 0);
+	assert_int_equal(fk_ncalls, 2);
+	assert_int_equal(fk_nsleeps, 1);
+}
+
+static void no_device_is_enoent_without_an_ioctl(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_open_fails(ENOENT);
+	errno = 1234;
+	assert_int_equal(sgx2_probe(-1, &caps), -ENOENT);
+	assert_int_equal(errno, 1234);
+	assert_int_equal(caps & DRIVER_CAPS, 0);
+	assert_int_equal(fk_ncalls, 0);
+}
+
+static void unreadable_device_is_eacces(void **state)
+{
+	(void)state;
+	fk_open_fails(EACCES);
+	assert_int_equal(sgx2_probe(-1, NULL), -EACCES);
+}
+
+static void the_probe_opens_the_device_when_given_no_fd(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_answer_unwritten(EINVAL); /* a fresh, uninitialised enclave */
+	assert_int_equal(sgx2_probe(-1, &caps), 0);
+	assert_int_equal(caps & DRIVER_CAPS, DRIVER_CAPS);
+	assert_int_equal(fk_ncalls, 1);
+}
+
+static void cpuid_sgx2_implies_cpuid_sgx1(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	sgx2_probe(FK_FD, &caps);
+	if (caps & SGX2_CAP_CPUID_SGX2)
+		assert_true(caps & SGX2_CAP_CPUID_SGX1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(einval_from_a_zero_length_remove_means_supported),
+		TEST(enotty_means_a_kernel_without_edmm),
+		TEST(enodev_means_a_cpu_without_sgx2),
+		TEST(a_busy_enclave_is_asked_again),
+		TEST(no_device_is_enoent_without_an_ioctl),
+		TEST(unreadable_device_is_eacces),
+		TEST(the_probe_opens_the_device_when_given_no_fd),
+		TEST(cpuid_sgx2_implies_cpuid_sgx1),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
