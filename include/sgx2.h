@@ -245,6 +245,209 @@ int sgx2_remove_pages(struct sgx2_enclave *encl, uint64_t offset,
 		      struct sgx2_report *report);
 
 /* ------------------------------------------------------------------ */
+/* Flows: the kernel step, EACCEPT inside the enclave, the follow-up  */
+/* ------------------------------------------------------------------ */
+
+struct sgx2_flow_report;
+
+/*
+ * What a flow needs from its caller. @accept runs ENCLU[EACCEPT] inside the
+ * enclave on every page of [addr, addr + length), in order, with
+ * SECINFO.FLAGS = @secinfo, in as few enclave entries as it can (one is
+ * best). It returns the bytes accepted: @length, or fewer when EACCEPT
+ * refused the page at addr + that many (report the count even then); or a
+ * negative errno when it could not run at all and accepted nothing. The
+ * flows only ever pass ranges inside the one they were asked for.
+ *
+ * @progress, optional, is called between chunks (see chunk_bytes) with the
+ * report so far; returning non-zero cancels the flow there (-ECANCELED).
+ * Both get @arg. No library lock is held while either runs.
+ */
+struct sgx2_callbacks {
+	int64_t (*accept)(void *arg, uint64_t addr, uint64_t length,
+			  uint64_t secinfo);
+	int (*progress)(void *arg, const struct sgx2_flow_report *sofar);
+	void *arg;
+	void *reserved[2]; /* must be NULL */
+};
+
+/* Where a flow stopped (report->step). */
+#define SGX2_STEP_NONE 0u     /* it did not stop: success, or bad input */
+#define SGX2_STEP_MODIFY 1u   /* MODIFY_TYPES or RESTRICT_PERMISSIONS */
+#define SGX2_STEP_MAP 2u      /* mmap() or mprotect() of the range */
+#define SGX2_STEP_ACCEPT 3u   /* the accept callback */
+#define SGX2_STEP_REMOVE 4u   /* REMOVE_PAGES */
+#define SGX2_STEP_PROGRESS 5u /* cancelled, or the deadline between chunks */
+
+/*
+ * A flow's report: byte counts from offset, each a prefix of the range, so
+ * that every page is in exactly one state. For sgx2_trim_and_remove(),
+ * with removed <= accepted <= changed:
+ *   [offset, +removed)           removed: no page (a later access EAUGs)
+ *   [+removed, +accepted)        TRIM and accepted, not yet removed
+ *   [+accepted, +changed)        TRIM, not accepted: inaccessible
+ *   [+changed, +length)          not touched by the flow
+ * sgx2_add_tcs(): changed = TCS (MODIFIED), mapped (<= changed) = mprotected
+ * RW, accepted (<= mapped) = accepted, a usable TCS.
+ * sgx2_restrict_and_accept(): changed = restricted (PR set), accepted
+ * (<= changed), mapped (<= accepted) = mprotected, with SGX2_FLOW_MPROTECT.
+ * sgx2_grow(): mapped = mmapped, accepted (<= mapped) = added and accepted;
+ * the page at offset + accepted, when the flow stopped there, may be
+ * PENDING (added, not accepted).
+ */
+struct sgx2_flow_report {
+	uint64_t offset;     /* start of the range asked for */
+	uint64_t length;     /* bytes asked for */
+	uint64_t changed;    /* through the kernel step */
+	uint64_t mapped;     /* mapping adjusted (mmap/mprotect) */
+	uint64_t accepted;   /* accepted by the enclave */
+	uint64_t removed;    /* removed (sgx2_trim_and_remove) */
+	uint64_t sgx_result; /* SGX code of the failing ioctl, or 0 */
+	int32_t error;	     /* the return value; the first failure */
+	uint32_t step;	     /* SGX2_STEP_*: where the first failure was */
+	uint32_t ioctls;     /* ioctl() calls issued */
+	uint32_t retries;    /* transient failures retried */
+	uint32_t callbacks;  /* accept callback invocations */
+	uint32_t reserved;
+};
+
+/*
+ * Common to the flows: @cb and @cb->accept are required; @opts may be NULL;
+ * @report may be NULL except for sgx2_trim_and_remove_resume(). Bad input
+ * gets -EINVAL, -EOVERFLOW or -ERANGE as for the range operations, with no
+ * ioctl, mapping change or callback. A flow proceeds chunk by chunk (the
+ * whole range at once by default), and within a chunk runs every step on
+ * what the previous step completed, so that after a failure it has still
+ * finished what it could. Errors: those of the range operations and of
+ * mmap()/mprotect(); the accept callback's negative errno; -EIO when it
+ * accepted only part of a range; -EPROTO when it returned a count outside
+ * the range or not page aligned (its pages' acceptance is then unknown:
+ * accepted is not advanced); -ECANCELED from @progress.
+ */
+
+/**
+ * sgx2_trim_and_remove() - remove enclave pages: TRIM, EACCEPT, REMOVE
+ * @encl:   the enclave
+ * @offset: first page, relative to the enclave base
+ * @length: bytes
+ * @cb:     the accept callback (called with SGX2_ACCEPT_TRIM), progress
+ * @opts:   options, or NULL
+ * @report: the report, or NULL
+ *
+ * Makes the pages TRIM (REG or TCS pages), has the enclave accept them,
+ * and removes them: 2 ioctls and 1 callback when nothing fails. TRIM cannot
+ * be undone, so on a failure at any step the flow still accepts and removes
+ * what it has trimmed, where it can, before it returns. A page the enclave
+ * has not accepted stays TRIM and inaccessible until it is; finish with
+ * sgx2_trim_and_remove_resume().
+ *
+ * Return: 0 or a negative errno; report->step says which step failed.
+ */
+int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
+			 uint64_t length, const struct sgx2_callbacks *cb,
+			 const struct sgx2_options *opts,
+			 struct sgx2_flow_report *report);
+
+/**
+ * sgx2_trim_and_remove_resume() - finish a removal that stopped part-way
+ * @encl:   the enclave
+ * @cb:     the accept callback, progress
+ * @opts:   options, or NULL
+ * @report: in: the report of the call that stopped (its offset, length and
+ *          counters), or a report saved by @progress before a crash, or
+ *          just offset and length with zero counters; out: the new report,
+ *          counters cumulative over the range
+ *
+ * Continues from the counters: removes what was accepted, accepts what was
+ * trimmed, trims the rest. The counters may lag behind what really
+ * happened but must not run ahead of it. Where they lag, pages the kernel
+ * reports as already TRIM are checked and finished one by one, and pages it
+ * reports as absent count as removed: the cost of recovery is bounded by
+ * chunk_bytes. A page that is PENDING or MODIFIED for another reason stops
+ * the flow with -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
+ *
+ * Return: 0 once the whole range is removed, or a negative errno; -EINVAL
+ * also for counters out of order, beyond length or not page aligned.
+ */
+int sgx2_trim_and_remove_resume(struct sgx2_enclave *encl,
+				const struct sgx2_callbacks *cb,
+				const struct sgx2_options *opts,
+				struct sgx2_flow_report *report);
+
+/**
+ * sgx2_add_tcs() - turn REG pages into TCS pages (add enclave threads)
+ * @encl:   the enclave
+ * @offset: first page, relative to the enclave base
+ * @length: bytes
+ * @cb:     the accept callback (called with SGX2_ACCEPT_TCS), progress
+ * @opts:   options, or NULL
+ * @report: the report, or NULL
+ *
+ * The pages must already hold a TCS image, written by the enclave. After
+ * MODIFY_TYPES the kernel caps the pages' protection at RW, so the flow
+ * mprotect()s them to PROT_READ|PROT_WRITE before the enclave accepts them
+ * (an RWX mapping would fault). The enclave must be mapped at its base in
+ * this process.
+ *
+ * Return: 0 or a negative errno; -EPERM when a page's maximum protection
+ * lacks R or W (e.g. it was added without them).
+ */
+int sgx2_add_tcs(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
+		 const struct sgx2_callbacks *cb,
+		 const struct sgx2_options *opts,
+		 struct sgx2_flow_report *report);
+
+/* Flags of sgx2_restrict_and_accept() and sgx2_grow(). */
+#define SGX2_FLOW_MPROTECT 0x1u /* restrict: mprotect() to the new perms */
+#define SGX2_FLOW_NO_MMAP 0x2u	/* grow: the range is already mapped */
+
+/**
+ * sgx2_restrict_and_accept() - restrict permissions and have them accepted
+ * @encl:   the enclave
+ * @offset: first page, relative to the enclave base
+ * @length: bytes
+ * @perms:  the permissions to keep, SGX2_PERM_* (W needs R)
+ * @flags:  0 or SGX2_FLOW_MPROTECT, to mprotect() the accepted pages to
+ *          @perms as well (the kernel leaves page tables alone)
+ * @cb:     the accept callback (called with SGX2_ACCEPT_RESTRICT(perms))
+ * @opts:   options, or NULL
+ * @report: the report, or NULL
+ *
+ * Return: 0 or a negative errno; -EINVAL for bad @perms or @flags, or a
+ * TCS or TRIM page; -EACCES from mprotect() for permissions beyond what
+ * the kernel allows the pages.
+ */
+int sgx2_restrict_and_accept(struct sgx2_enclave *encl, uint64_t offset,
+			     uint64_t length, uint64_t perms,
+			     unsigned int flags,
+			     const struct sgx2_callbacks *cb,
+			     const struct sgx2_options *opts,
+			     struct sgx2_flow_report *report);
+
+/**
+ * sgx2_grow() - add pages to an initialised enclave (EAUG on EACCEPT)
+ * @encl:   the enclave
+ * @offset: first page, relative to the enclave base; the range must have
+ *          no pages yet
+ * @length: bytes
+ * @flags:  0, or SGX2_FLOW_NO_MMAP when the range is already mapped
+ *          MAP_SHARED from the enclave fd with PROT_READ
+ * @cb:     the accept callback (called with SGX2_ACCEPT_AUG), progress
+ * @opts:   options, or NULL
+ * @report: the report, or NULL
+ *
+ * Maps the range PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED from the
+ * enclave fd, then has the enclave EACCEPT it: each EACCEPT faults, the
+ * kernel adds the page (EAUG, PENDING, RW) and EACCEPT completes. No ioctl.
+ *
+ * Return: 0 or a negative errno; mmap()'s errno (EACCES: outside the
+ * enclave, or over pages whose maximum protection lacks RW).
+ */
+int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
+	      unsigned int flags, const struct sgx2_callbacks *cb,
+	      const struct sgx2_options *opts, struct sgx2_flow_report *report);
+
+/* ------------------------------------------------------------------ */
 /* Capability probe                                                   */
 /* ------------------------------------------------------------------ */
 

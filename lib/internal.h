@@ -44,8 +44,29 @@ int sgx2__call_begin(struct sgx2__call *call, struct sgx2_enclave *encl,
 /* range.c */
 int sgx2__range_check(const struct sgx2_enclave *encl, uint64_t offset,
 		      uint64_t length);
+int sgx2__perms_check(uint64_t perms);
 int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		    uint64_t length, uint64_t arg, uint64_t *done);
+
+/* flow.c: one flow in progress; the report is its state. */
+struct sgx2__flow {
+	struct sgx2__call call;
+	const struct sgx2_callbacks *cb;
+	struct sgx2_flow_report r;
+	unsigned int chunks; /* chunks started */
+	int saved_errno;
+};
+
+int sgx2__flow_begin(struct sgx2__flow *f, struct sgx2_enclave *encl,
+		     uint64_t offset, uint64_t length,
+		     const struct sgx2_callbacks *cb,
+		     const struct sgx2_options *opts);
+int sgx2__flow_end(struct sgx2__flow *f, struct sgx2_flow_report *report);
+int sgx2__flow_fail(struct sgx2__flow *f, int err, uint32_t step);
+int sgx2__flow_next_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end);
+int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
+		     uint64_t *counter, uint64_t end);
+int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
 
 /* ioctl.c: the only caller of ioctl(), and the only place that retries. */
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,

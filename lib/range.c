@@ -41,6 +41,14 @@ int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 	return 0;
 }
 
+/* The kernel refuses these too, but only after its own checks. */
+int sgx2__perms_check(uint64_t perms)
+{
+	if (perms & ~(uint64_t)(SGX2_PERM_R | SGX2_PERM_W | SGX2_PERM_X))
+		return -EINVAL;
+	return (perms & SGX2_PERM_W) && !(perms & SGX2_PERM_R) ? -EINVAL : 0;
+}
+
 static int arg_check(enum sgx2__op op, uint64_t arg)
 {
 	switch (op) {
@@ -49,11 +57,7 @@ static int arg_check(enum sgx2__op op, uint64_t arg)
 			       ? 0
 			       : -EINVAL;
 	case SGX2__RESTRICT_PERMISSIONS:
-		/* The kernel refuses these too, but only after its own checks. */
-		if (arg & ~(uint64_t)(SGX2_PERM_R | SGX2_PERM_W | SGX2_PERM_X))
-			return -EINVAL;
-		return (arg & SGX2_PERM_W) && !(arg & SGX2_PERM_R) ? -EINVAL
-								   : 0;
+		return sgx2__perms_check(arg);
 	case SGX2__REMOVE_PAGES:
 		return 0;
 	}
