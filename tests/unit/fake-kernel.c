@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -12,6 +13,9 @@
 
 #include "fake-kernel.h"
 
+unsigned int fk_seq;
+struct fk_map fk_maps[FK_MAX];
+unsigned int fk_nmaps;
 struct fk_call fk_calls[FK_MAX];
 unsigned int fk_ncalls;
 uint64_t fk_sleeps_us[FK_MAX];
@@ -24,12 +28,14 @@ static unsigned int nanswers, next_answer;
 static struct fk_answer always;
 static bool have_always;
 static unsigned int delay_us, in_flight;
-static int open_err;
+static int open_err, map_err;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 void fk_reset(void)
 {
 	fk_ncalls = nanswers = next_answer = fk_nsleeps = fk_yields = 0;
+	fk_seq = fk_nmaps = 0;
+	map_err = 0;
 	fk_max_in_flight = in_flight = delay_us = 0;
 	have_always = false;
 	open_err = 0;
@@ -54,6 +60,11 @@ void fk_answer_always(int err, uint64_t count, uint64_t result)
 void fk_set_delay_us(unsigned int us)
 {
 	delay_us = us;
+}
+
+void fk_map_fails(int err)
+{
+	map_err = err;
 }
 
 void fk_open_fails(int err)
@@ -85,6 +96,7 @@ int __wrap_ioctl(int fd, unsigned long cmd, ...)
 		fk_max_in_flight = in_flight;
 	c = &fk_calls[fk_ncalls < FK_MAX ? fk_ncalls++ : FK_MAX - 1];
 	memset(c, 0, sizeof(*c));
+	c->seq = fk_seq++;
 	c->fd = fd;
 	c->cmd = cmd;
 	c->offset = ((struct range_head *)arg)->offset;
@@ -177,4 +189,45 @@ int __wrap_open64(const char *path, int flags, ...)
 	if (!strcmp(path, "/dev/sgx_enclave"))
 		return __real_open64("/dev/null", O_RDWR | O_CLOEXEC);
 	return __real_open64(path, flags);
+}
+
+/* The flows' mapping calls: recorded, never applied (nothing is mapped). */
+static int map_answer(void)
+{
+	int err = map_err;
+
+	map_err = 0;
+	if (err)
+		errno = err;
+	return err;
+}
+
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd,
+		    off_t off);
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd,
+		    off_t off)
+{
+	fk_maps[fk_nmaps++] = (struct fk_map){
+		.seq = fk_seq++,
+		.is_mmap = 1,
+		.addr = (uintptr_t)addr,
+		.length = len,
+		.prot = prot,
+		.flags = flags,
+		.fd = fd,
+		.file_offset = (uint64_t)off,
+	};
+	return map_answer() ? MAP_FAILED : addr;
+}
+
+int __wrap_mprotect(void *addr, size_t len, int prot);
+int __wrap_mprotect(void *addr, size_t len, int prot)
+{
+	fk_maps[fk_nmaps++] = (struct fk_map){
+		.seq = fk_seq++,
+		.addr = (uintptr_t)addr,
+		.length = len,
+		.prot = prot,
+	};
+	return map_answer() ? -1 : 0;
 }

@@ -16,6 +16,7 @@
 
 /* What the library submitted. `count_in`/`result_in` are the values on entry. */
 struct fk_call {
+	unsigned int seq; /* position among all recorded events */
 	int fd;
 	unsigned long cmd;
 	uint64_t offset;
@@ -33,6 +34,21 @@ struct fk_answer {
 	bool unwritten;	 /* struct not copied back (busy bit, pre-checks) */
 };
 
+/* An mmap() or mprotect() of the library's. */
+struct fk_map {
+	unsigned int seq;
+	int is_mmap;
+	uint64_t addr;
+	uint64_t length;
+	int prot;
+	int flags; /* mmap only */
+	int fd;	   /* mmap only */
+	uint64_t file_offset;
+};
+
+extern unsigned int fk_seq; /* events so far; tests may take numbers too */
+extern struct fk_map fk_maps[FK_MAX];
+extern unsigned int fk_nmaps;
 extern struct fk_call fk_calls[FK_MAX];
 extern unsigned int fk_ncalls;
 extern uint64_t fk_sleeps_us[FK_MAX]; /* clock_nanosleep() requests */
@@ -49,6 +65,8 @@ void fk_answer_unwritten(int err);
 void fk_answer_always(int err, uint64_t count, uint64_t result);
 /* Make each ioctl take this long (for overlap tests). */
 void fk_set_delay_us(unsigned int us);
+/* Make the next mmap()/mprotect() fail with this errno (0: succeed). */
+void fk_map_fails(int err);
 /* Script open() of the device: 0 = pass to libc, else fail with errno. */
 void fk_open_fails(int err);
 
