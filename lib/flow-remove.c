@@ -47,8 +47,8 @@ static void recover(struct sgx2__flow *f, int err, uint64_t end)
 			   end - q, 0, &done);
 	done += q;
 	gone_up_to(f, done);
-	if (!err)
-		return;
+	if (!err || done == end)
+		return; /* nothing left in the chunk to classify */
 	if (err == -EPERM && done == q) {
 		f->r.changed = q + PAGE;
 		finish(f);
@@ -83,7 +83,7 @@ static void remove_range(struct sgx2__flow *f, int resuming)
 		if (err && !(resuming && recoverable(f, err)))
 			sgx2__flow_fail(f, err, SGX2_STEP_MODIFY);
 		finish(f);
-		if (err && !f->r.error)
+		if (err && !f->r.error && f->r.changed < end)
 			recover(f, err, end);
 	}
 }

@@ -151,11 +151,12 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 			return -EPROTO;
 		*done += a.count;
 
-		if (!a.err && *done == length)
-			return 0;
-		/* 0 with a short count is progress (an early return). */
 		if (a.err && !transient(a.err, a.result))
 			return a.err;
+		/* Nothing left to retry, whatever the errno said. */
+		if (*done == length)
+			return 0;
+		/* 0 with a short count is progress (an early return). */
 
 		err = a.err ? a.err : -EAGAIN;
 		if (a.count) {

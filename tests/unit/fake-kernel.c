@@ -142,6 +142,7 @@ int __wrap_ioctl(int fd, unsigned long cmd, ...)
 	in_flight--;
 	pthread_mutex_unlock(&mu);
 
+	c->count_out = a.unwritten ? 0 : a.count;
 	if (!a.unwritten) {
 		*count = a.count;
 		if (result)

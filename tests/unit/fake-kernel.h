@@ -24,6 +24,7 @@ struct fk_call {
 	uint64_t arg; /* page_type or permissions; 0 for REMOVE_PAGES */
 	uint64_t result_in;
 	uint64_t count_in;
+	uint64_t count_out; /* what the answer left in `count` */
 };
 
 /* How the kernel answers one ioctl. */

@@ -354,6 +354,20 @@ static void progress_resets_the_retry_bound(void **state)
 	}
 }
 
+/* A transient errno with every page counted leaves nothing to retry. */
+static void transient_errno_with_full_count_is_done(void **state)
+{
+	struct sgx2_report r;
+
+	for (int op = 0; op < NOPS; op++) {
+		fk_reset();
+		fk_answer(EAGAIN, LEN, 0);
+		assert_int_equal(run_op(*state, op, OFF, LEN, NULL, &r), 0);
+		assert_int_equal(fk_ncalls, 1);
+		assert_int_equal(r.done, LEN);
+	}
+}
+
 /* A driver answering outside its ABI is not believed. */
 static void count_beyond_the_range_is_eproto(void **state)
 {
@@ -420,6 +434,7 @@ int main(void)
 		TEST(efault_conflict_past_the_bound_reports_the_code),
 		TEST(zero_retries_means_one_attempt),
 		TEST(progress_resets_the_retry_bound),
+		TEST(transient_errno_with_full_count_is_done),
 		TEST(count_beyond_the_range_is_eproto),
 		TEST(count_not_page_aligned_is_eproto),
 		TEST(null_report_is_allowed),
