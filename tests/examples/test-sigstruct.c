@@ -141,6 +141,18 @@ static void read_exact(const char *path, void *out, size_t len)
 	free(buf);
 }
 
+static int nibble(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Hex digits up to the first other character (the newline). */
 static size_t read_hex(const char *path, uint8_t *out, size_t max)
 {
 	uint8_t *text;
@@ -148,13 +160,11 @@ static size_t read_hex(const char *path, uint8_t *out, size_t max)
 
 	assert_int_equal(read_file(path, &text, &len), 0);
 	for (size_t i = 0; i + 1 < len && n < max; i += 2) {
-		unsigned int byte;
+		int hi = nibble(text[i]), lo = nibble(text[i + 1]);
 
-		if (text[i] == '\n')
+		if (hi < 0 || lo < 0)
 			break;
-		assert_int_equal(sscanf((const char *)text + i, "%2x", &byte),
-				 1);
-		out[n++] = (uint8_t)byte;
+		out[n++] = (uint8_t)(hi << 4 | lo);
 	}
 	free(text);
 	return n;
