@@ -57,8 +57,8 @@ static int hw_create(struct backend **out, const struct backend_params *p,
 	layout->heap_size = b->encl.size - img->end;
 	layout->scratch_offset = img->scratch;
 	layout->scratch_size = img->scratch_size;
-	layout->nr_tcs = img->nr_tcs < BACKEND_MAX_TCS ? img->nr_tcs
-						       : BACKEND_MAX_TCS;
+	layout->nr_tcs =
+		img->nr_tcs < BACKEND_MAX_TCS ? img->nr_tcs : BACKEND_MAX_TCS;
 	for (unsigned int i = 0; i < layout->nr_tcs; i++)
 		layout->tcs_offset[i] = img->tcs[i];
 	layout->dyn_entry_offset = img->dyn_entry;
@@ -182,7 +182,7 @@ static uint64_t addr(const struct backend *b, uint64_t offset)
 
 static int hw_nop(struct backend *b, uint64_t tcs, struct backend_result *r)
 {
-	struct encl_op op = { .type = ENCL_OP_NOP };
+	struct encl_op op = {.type = ENCL_OP_NOP};
 
 	return call(b, tcs, &op, r);
 }
@@ -190,14 +190,14 @@ static int hw_nop(struct backend *b, uint64_t tcs, struct backend_result *r)
 static int hw_put(struct backend *b, uint64_t tcs, uint64_t value,
 		  struct backend_result *r)
 {
-	struct encl_op op = { .type = ENCL_OP_PUT, .value = value };
+	struct encl_op op = {.type = ENCL_OP_PUT, .value = value};
 
 	return call(b, tcs, &op, r);
 }
 
 static int hw_get(struct backend *b, uint64_t tcs, struct backend_result *r)
 {
-	struct encl_op op = { .type = ENCL_OP_GET };
+	struct encl_op op = {.type = ENCL_OP_GET};
 
 	return call(b, tcs, &op, r);
 }
@@ -205,7 +205,7 @@ static int hw_get(struct backend *b, uint64_t tcs, struct backend_result *r)
 static int hw_read(struct backend *b, uint64_t tcs, uint64_t offset,
 		   struct backend_result *r)
 {
-	struct encl_op op = { .type = ENCL_OP_READ, .addr = addr(b, offset) };
+	struct encl_op op = {.type = ENCL_OP_READ, .addr = addr(b, offset)};
 
 	return call(b, tcs, &op, r);
 }

@@ -26,11 +26,11 @@
 
 /* Where things are in the enclave. Filled in by create(). */
 struct backend_layout {
-	int fd;		   /* the enclave's fd, for sgx2_enclave_new() */
-	uint64_t base;	   /* SECS.BASE, a linear address */
-	uint64_t size;	   /* SECS.SIZE */
-	uint64_t heap_offset; /* the free area: mapped, no pages until */
-	uint64_t heap_size;   /* touched or EACCEPTed (EAUG) */
+	int fd;			 /* the enclave's fd, for sgx2_enclave_new() */
+	uint64_t base;		 /* SECS.BASE, a linear address */
+	uint64_t size;		 /* SECS.SIZE */
+	uint64_t heap_offset;	 /* the free area: mapped, no pages until */
+	uint64_t heap_size;	 /* touched or EACCEPTed (EAUG) */
 	uint64_t scratch_offset; /* RW pages added at build time that */
 	uint64_t scratch_size;	 /* nothing else uses */
 	unsigned int nr_tcs;	 /* static TCSs */
@@ -101,8 +101,7 @@ struct backend_ops {
 	 * NSSA = 1, OENTRY = @entry (0 or layout.dyn_entry_offset). Its
 	 * thread block must be [stack page][TCS page @page][SSA @ssa]. */
 	int (*init_tcs)(struct backend *b, uint64_t tcs, uint64_t page,
-			uint64_t ssa, uint64_t entry,
-			struct backend_result *r);
+			uint64_t ssa, uint64_t entry, struct backend_result *r);
 	/* Resume the TCS after BACKEND_EXCEPTION; the result is that of the
 	 * interrupted op (or another exception). -ENOENT if none waits. */
 	int (*resume)(struct backend *b, uint64_t tcs,

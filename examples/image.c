@@ -68,8 +68,7 @@ static const Elf64_Ehdr *elf_header(const void *elf, size_t len)
 	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_X86_64)
 		return NULL;
-	if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
-	    eh->e_phoff > len ||
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > len ||
 	    (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > len - eh->e_phoff)
 		return NULL;
 	if (eh->e_shnum &&
@@ -98,7 +97,8 @@ int image_find_symbol(const void *elf, size_t len, const char *name,
 		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
 			continue;
 		strtab = &sh[sh[i].sh_link];
-		if (sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset ||
+		if (sh[i].sh_offset > len ||
+		    sh[i].sh_size > len - sh[i].sh_offset ||
 		    strtab->sh_offset > len ||
 		    strtab->sh_size > len - strtab->sh_offset)
 			return -ENOEXEC;
@@ -165,8 +165,8 @@ static int add_segments(struct image *img, size_t len, const Elf64_Phdr *ph,
 		if (img->nr_segs == IMAGE_MAX_SEGS)
 			return bad("too many PT_LOAD segments");
 		if (ph[i].p_vaddr % PAGE || ph[i].p_vaddr < img->end ||
-		    ph[i].p_filesz > ph[i].p_memsz ||
-		    ph[i].p_offset > len || ph[i].p_filesz > len - ph[i].p_offset ||
+		    ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > len ||
+		    ph[i].p_filesz > len - ph[i].p_offset ||
 		    ph[i].p_memsz > UINT32_MAX)
 			return bad("PT_LOAD not page aligned, out of order or "
 				   "past the end of the file");

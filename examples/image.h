@@ -26,17 +26,17 @@
 #define IMAGE_MAX_TCS 16
 
 struct image_seg {
-	uint64_t offset;	/* enclave offset of the first page */
-	uint64_t size;		/* bytes, a multiple of the page size */
-	uint64_t secinfo;	/* SECINFO.FLAGS for EADD */
-	int prot;		/* PROT_* for the mapping after INIT */
-	const uint8_t *data;	/* size bytes of page contents */
+	uint64_t offset;     /* enclave offset of the first page */
+	uint64_t size;	     /* bytes, a multiple of the page size */
+	uint64_t secinfo;    /* SECINFO.FLAGS for EADD */
+	int prot;	     /* PROT_* for the mapping after INIT */
+	const uint8_t *data; /* size bytes of page contents */
 };
 
 struct image {
-	uint8_t *pages;		 /* contents of [0, end), page aligned */
-	uint64_t end;		 /* end of the last segment: the image size */
-	uint64_t encl_size;	 /* SECS.SIZE */
+	uint8_t *pages;		  /* contents of [0, end), page aligned */
+	uint64_t end;		  /* end of the last segment: the image size */
+	uint64_t encl_size;	  /* SECS.SIZE */
 	uint32_t ssa_frame_pages; /* SECS.SSAFRAMESIZE */
 	unsigned int nr_segs;
 	struct image_seg segs[IMAGE_MAX_SEGS];

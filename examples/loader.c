@@ -75,7 +75,8 @@ int loader_prepare(struct loader_enclave *encl, const char *elf_path,
 		hex(got, encl->mrenclave, 32);
 		fprintf(stderr,
 			"loader: %s does not match %s (re-sign it)\n"
-			"  SIGSTRUCT ENCLAVEHASH %s\n  image MRENCLAVE      %s\n",
+			"  SIGSTRUCT ENCLAVEHASH %s\n  image MRENCLAVE      "
+			"%s\n",
 			sigstruct_path, elf_path, want, got);
 		err = -EBADMSG;
 	}
@@ -126,7 +127,7 @@ int loader_reserve(uint64_t size, uint64_t *base)
 static int add_segment(const struct loader_enclave *encl,
 		       const struct image_seg *seg)
 {
-	struct sgx_secinfo secinfo = { .flags = seg->secinfo };
+	struct sgx_secinfo secinfo = {.flags = seg->secinfo};
 	uint64_t done = 0;
 	int stalls = 0;
 
@@ -165,7 +166,8 @@ static int map_enclave(const struct loader_enclave *encl)
 	if (img->end < encl->size &&
 	    mmap((void *)(uintptr_t)(encl->base + img->end),
 		 encl->size - img->end, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, encl->fd, (off_t)img->end) == MAP_FAILED)
+		 MAP_SHARED | MAP_FIXED, encl->fd,
+		 (off_t)img->end) == MAP_FAILED)
 		return -errno;
 	return 0;
 }
@@ -178,7 +180,8 @@ int loader_start(struct loader_enclave *encl)
 	encl->vdso_enter = vdso_sym("__vdso_sgx_enter_enclave");
 	if (!encl->vdso_enter)
 		return fail("the vDSO has no __vdso_sgx_enter_enclave "
-			    "(kernel without SGX support?)", -ENOSYS);
+			    "(kernel without SGX support?)",
+			    -ENOSYS);
 
 	encl->fd = open(DEVICE, O_RDWR | O_CLOEXEC);
 	if (encl->fd < 0)
@@ -201,7 +204,7 @@ int loader_start(struct loader_enclave *encl)
 		};
 
 		err = ioctl(encl->fd, SGX_IOC_ENCLAVE_CREATE, &create) ? -errno
-									: 0;
+								       : 0;
 	}
 	free(secs);
 	if (err)

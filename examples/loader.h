@@ -17,10 +17,10 @@
 #include "sgx-arch.h"
 
 struct loader_enclave {
-	int fd;		      /* /dev/sgx_enclave; -1 until loader_start() */
-	uint64_t base;	      /* SECS.BASE; 0 until loader_start() */
-	uint64_t size;	      /* SECS.SIZE */
-	struct image img;     /* what is added and measured */
+	int fd;		  /* /dev/sgx_enclave; -1 until loader_start() */
+	uint64_t base;	  /* SECS.BASE; 0 until loader_start() */
+	uint64_t size;	  /* SECS.SIZE */
+	struct image img; /* what is added and measured */
 	struct sgx_sigstruct sigstruct;
 	uint8_t mrenclave[32]; /* computed from img; equals the SIGSTRUCT's */
 	void *vdso_enter;      /* __vdso_sgx_enter_enclave */

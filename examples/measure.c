@@ -25,8 +25,7 @@ static int update(struct measure *m, const void *data, size_t len)
 	return EVP_DigestUpdate(m->md, data, len) == 1 ? 0 : -EIO;
 }
 
-int measure_ecreate(struct measure *m, uint32_t ssa_frame_pages,
-		    uint64_t size)
+int measure_ecreate(struct measure *m, uint32_t ssa_frame_pages, uint64_t size)
 {
 	uint8_t rec[64] = "ECREATE";
 

@@ -22,8 +22,7 @@ struct measure {
 	void *md; /* EVP_MD_CTX */
 };
 
-int measure_ecreate(struct measure *m, uint32_t ssa_frame_pages,
-		    uint64_t size);
+int measure_ecreate(struct measure *m, uint32_t ssa_frame_pages, uint64_t size);
 int measure_eadd(struct measure *m, uint64_t offset, uint64_t secinfo_flags);
 int measure_eextend(struct measure *m, uint64_t offset,
 		    const uint8_t chunk[256]);

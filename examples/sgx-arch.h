@@ -48,17 +48,17 @@ struct sgx_secinfo {
 
 /* TCS: one page. EADD clears STATE, CSSA, AEP and FLAGS.DBGOPTIN. */
 struct sgx_tcs {
-	uint64_t state;	    /*  0 */
-	uint64_t flags;	    /*  8: bit 0 DBGOPTIN */
-	uint64_t ossa;	    /* 16: SSA stack, offset from the base, page aligned */
-	uint32_t cssa;	    /* 24: current SSA frame */
-	uint32_t nssa;	    /* 28: number of SSA frames */
-	uint64_t oentry;    /* 32: entry point, offset from the base */
-	uint64_t aep;	    /* 40 */
-	uint64_t ofsbase;   /* 48: FS base, offset from the base, page aligned */
-	uint64_t ogsbase;   /* 56: GS base, likewise */
-	uint32_t fslimit;   /* 64 */
-	uint32_t gslimit;   /* 68 */
+	uint64_t state;	 /*  0 */
+	uint64_t flags;	 /*  8: bit 0 DBGOPTIN */
+	uint64_t ossa;	 /* 16: SSA stack, offset from the base, page aligned */
+	uint32_t cssa;	 /* 24: current SSA frame */
+	uint32_t nssa;	 /* 28: number of SSA frames */
+	uint64_t oentry; /* 32: entry point, offset from the base */
+	uint64_t aep;	 /* 40 */
+	uint64_t ofsbase; /* 48: FS base, offset from the base, page aligned */
+	uint64_t ogsbase; /* 56: GS base, likewise */
+	uint32_t fslimit; /* 64 */
+	uint32_t gslimit; /* 68 */
 	uint8_t reserved[4024];
 };
 
@@ -87,21 +87,20 @@ struct sgx_secs {
  * the 128 header bytes followed by the 128 body bytes. Big numbers
  * (modulus, signature, q1, q2) are stored little-endian.
  */
-#define SGX_SIGSTRUCT_HEADER1                                                \
-	{ 0x06, 0x00, 0x00, 0x00, 0xE1, 0x00, 0x00, 0x00,                    \
-	  0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00 }
-#define SGX_SIGSTRUCT_HEADER2                                                \
-	{ 0x01, 0x01, 0x00, 0x00, 0x60, 0x00, 0x00, 0x00,                    \
-	  0x60, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00 }
+/* The two constant header fields, for a 16-byte array initializer. */
+#define SGX_SIGSTRUCT_HEADER1                                                  \
+	"\x06\x00\x00\x00\xe1\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00"
+#define SGX_SIGSTRUCT_HEADER2                                                  \
+	"\x01\x01\x00\x00\x60\x00\x00\x00\x60\x00\x00\x00\x01\x00\x00\x00"
 #define SGX_MODULUS_SIZE 384u
 
 struct sgx_sigstruct_header {
-	uint8_t header1[16];   /*   0 */
-	uint32_t vendor;       /*  16: 0 or 0x8086 */
-	uint32_t date;	       /*  20: BCD 0xYYYYMMDD */
-	uint8_t header2[16];   /*  24 */
-	uint32_t swdefined;    /*  40 */
-	uint8_t reserved[84];  /*  44 */
+	uint8_t header1[16];  /*   0 */
+	uint32_t vendor;      /*  16: 0 or 0x8086 */
+	uint32_t date;	      /*  20: BCD 0xYYYYMMDD */
+	uint8_t header2[16];  /*  24 */
+	uint32_t swdefined;   /*  40 */
+	uint8_t reserved[84]; /*  44 */
 } __attribute__((packed));
 
 struct sgx_sigstruct_body {
@@ -119,18 +118,18 @@ struct sgx_sigstruct_body {
 } __attribute__((packed));
 
 struct sgx_sigstruct {
-	struct sgx_sigstruct_header header;   /*    0 */
-	uint8_t modulus[SGX_MODULUS_SIZE];    /*  128 */
-	uint32_t exponent;		      /*  512: must be 3 */
-	uint8_t signature[SGX_MODULUS_SIZE];  /*  516 */
-	struct sgx_sigstruct_body body;	      /*  900 */
-	uint8_t reserved[12];		      /* 1028 */
-	uint8_t q1[SGX_MODULUS_SIZE];	      /* 1040 */
-	uint8_t q2[SGX_MODULUS_SIZE];	      /* 1424 */
+	struct sgx_sigstruct_header header;  /*    0 */
+	uint8_t modulus[SGX_MODULUS_SIZE];   /*  128 */
+	uint32_t exponent;		     /*  512: must be 3 */
+	uint8_t signature[SGX_MODULUS_SIZE]; /*  516 */
+	struct sgx_sigstruct_body body;	     /*  900 */
+	uint8_t reserved[12];		     /* 1028 */
+	uint8_t q1[SGX_MODULUS_SIZE];	     /* 1040 */
+	uint8_t q2[SGX_MODULUS_SIZE];	     /* 1424 */
 } __attribute__((packed));
 
-#define SGX_ASSERT_OFFSET(type, field, off)                                  \
-	_Static_assert(__builtin_offsetof(type, field) == (off),             \
+#define SGX_ASSERT_OFFSET(type, field, off)                                    \
+	_Static_assert(__builtin_offsetof(type, field) == (off),               \
 		       #type "." #field " is at offset " #off)
 
 _Static_assert(sizeof(struct sgx_secinfo) == 64, "SECINFO is 64 bytes");

@@ -71,9 +71,10 @@ static int need_sgx2(void)
 	int err;
 
 	if (fd < 0 && errno == ENOENT)
-		return skip("no %s: no SGX in this CPU or firmware, or a kernel "
-			    "without CONFIG_X86_SGX",
-			    SGX2_DEVICE_PATH);
+		return skip(
+			"no %s: no SGX in this CPU or firmware, or a kernel "
+			"without CONFIG_X86_SGX",
+			SGX2_DEVICE_PATH);
 	if (fd < 0)
 		return skip("cannot open %s: %s", SGX2_DEVICE_PATH,
 			    strerror(errno));
@@ -144,21 +145,19 @@ static void heap_accept(const struct backend_ops *ops, struct backend *b,
 
 /* Restrict the scratch page to R, fault on a write, EMODPE, resume. */
 static void permissions(const struct backend_ops *ops, struct backend *b,
-			const struct backend_layout *l,
-			struct sgx2_enclave *h)
+			const struct backend_layout *l, struct sgx2_enclave *h)
 {
 	uint64_t page = l->scratch_offset;
 	struct sgx2_report rep;
 	struct backend_result r;
 	int err;
 
-	err = sgx2_restrict_permissions(h, page, PAGE, SGX2_PERM_R, NULL,
-					&rep);
+	err = sgx2_restrict_permissions(h, page, PAGE, SGX2_PERM_R, NULL, &rep);
 	check(err == 0, "restrict scratch page to R: %s", strerror(-err));
 	err = ops->eaccept(b, l->tcs_offset[0], page, PAGE,
 			   SGX2_ACCEPT_RESTRICT(SGX2_PERM_R), &r);
-	check(done_ok(err, &r) && r.sgx_code == 0, "EACCEPT(R|REG|PR): EAX %"
-	      PRIu64, r.sgx_code);
+	check(done_ok(err, &r) && r.sgx_code == 0,
+	      "EACCEPT(R|REG|PR): EAX %" PRIu64, r.sgx_code);
 	err = ops->write(b, l->tcs_offset[0], page, MAGIC, &r);
 	check(err == 0 && r.exit == BACKEND_EXCEPTION && r.ex.vector == 14 &&
 		      r.ex.error_code == 0x8007 && r.ex.offset == page,
@@ -166,20 +165,19 @@ static void permissions(const struct backend_ops *ops, struct backend *b,
 	      r.ex.vector, r.ex.error_code, r.ex.offset);
 	if (r.exit != BACKEND_EXCEPTION)
 		return;
-	err = ops->emodpe(b, l->tcs_offset[1], page,
-			  SGX2_PERM_R | SGX2_PERM_W, &r);
+	err = ops->emodpe(b, l->tcs_offset[1], page, SGX2_PERM_R | SGX2_PERM_W,
+			  &r);
 	check(done_ok(err, &r), "EMODPE(R|W) through TCS 1");
 	err = ops->resume(b, l->tcs_offset[0], &r);
 	check(done_ok(err, &r), "ERESUME TCS 0: the write completes");
 	err = ops->read(b, l->tcs_offset[1], page, &r);
-	check(done_ok(err, &r) && r.value == MAGIC, "READ: %#" PRIx64,
-	      r.value);
+	check(done_ok(err, &r) && r.value == MAGIC, "READ: %#" PRIx64, r.value);
 }
 
 /* A thread made at run time: [stack][TCS][SSA] in the free area. */
 static void dynamic_tcs(const struct backend_ops *ops, struct backend *b,
-			const struct backend_layout *l,
-			struct sgx2_enclave *h, uint64_t block)
+			const struct backend_layout *l, struct sgx2_enclave *h,
+			uint64_t block)
 {
 	uint64_t tcs = block + PAGE, ssa = block + 2 * PAGE;
 	struct sgx2_report rep;
@@ -192,8 +190,7 @@ static void dynamic_tcs(const struct backend_ops *ops, struct backend *b,
 	check(done_ok(err, &r), "INIT_TCS at %#" PRIx64, tcs);
 	err = sgx2_modify_types(h, tcs, PAGE, SGX2_PAGE_TYPE_TCS, NULL, &rep);
 	check(err == 0, "MODIFY_TYPES to TCS: %s", strerror(-err));
-	err = ops->eaccept(b, l->tcs_offset[0], tcs, PAGE, SGX2_ACCEPT_TCS,
-			   &r);
+	err = ops->eaccept(b, l->tcs_offset[0], tcs, PAGE, SGX2_ACCEPT_TCS, &r);
 	check(done_ok(err, &r) && r.sgx_code == 0,
 	      "EACCEPT(TCS|MODIFIED): EAX %" PRIu64, r.sgx_code);
 	err = ops->put(b, tcs, MAGIC ^ tcs, &r);
@@ -215,7 +212,7 @@ static void dynamic_tcs(const struct backend_ops *ops, struct backend *b,
 
 int main(int argc, char **argv)
 {
-	struct backend_params params = { ENCLAVE_ELF, ENCLAVE_SIGSTRUCT };
+	struct backend_params params = {ENCLAVE_ELF, ENCLAVE_SIGSTRUCT};
 	const struct backend_ops *ops = &backend_hw;
 	struct sgx2_enclave *h = NULL;
 	struct backend_layout l;

@@ -68,7 +68,8 @@ int main(int argc, char **argv)
 	}
 	if (argc - arg != 3) {
 		fprintf(stderr,
-			"usage: %s [--debug] KEY.pem ENCLAVE.elf OUT.sigstruct\n",
+			"usage: %s [--debug] KEY.pem ENCLAVE.elf "
+			"OUT.sigstruct\n",
 			argv[0]);
 		return 2;
 	}

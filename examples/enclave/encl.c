@@ -16,7 +16,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 void encl_body(struct encl_op *host_op);
 
-extern char __encl_base[];  /* entry.S: offset 0 */
+extern char __encl_base[];    /* entry.S: offset 0 */
 extern char encl_dyn_entry[]; /* entry.S */
 
 static uint64_t encl_buffer; /* ENCL_OP_PUT / ENCL_OP_GET */

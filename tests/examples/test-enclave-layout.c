@@ -194,7 +194,8 @@ static void tcs_pages(void **state)
 	for (unsigned int i = 0; i < img.nr_tcs; i++) {
 		const struct sgx_tcs *tcs =
 			(const struct sgx_tcs *)(img.pages + img.tcs[i]);
-		uint64_t frame = ssa + (uint64_t)i * ENCL_SSA_FRAME_PAGES * PAGE;
+		uint64_t frame =
+			ssa + (uint64_t)i * ENCL_SSA_FRAME_PAGES * PAGE;
 
 		assert_int_equal(img.tcs[i], (uint64_t)i * PAGE);
 		assert_int_equal(tcs->state, 0);

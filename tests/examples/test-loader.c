@@ -127,7 +127,7 @@ static void secs_fields(void **state)
 
 static void reserve_aligned(void **state)
 {
-	static const uint64_t sizes[] = { 1ull << 20, 1ull << 24, 1ull << 30 };
+	static const uint64_t sizes[] = {1ull << 20, 1ull << 24, 1ull << 30};
 	unsigned char *vec = malloc((1ull << 30) / 4096);
 	uint64_t base;
 
@@ -138,9 +138,8 @@ static void reserve_aligned(void **state)
 		assert_int_equal(base % sizes[i], 0);
 		/* The whole range is mapped (mincore fails with ENOMEM on
 		 * any hole), and so is nothing just around it. */
-		assert_int_equal(mincore((void *)(uintptr_t)base, sizes[i],
-					 vec),
-				 0);
+		assert_int_equal(
+			mincore((void *)(uintptr_t)base, sizes[i], vec), 0);
 		assert_int_equal(munmap((void *)(uintptr_t)base, sizes[i]), 0);
 		assert_int_equal(mincore((void *)(uintptr_t)base, 4096, vec),
 				 -1);
@@ -155,7 +154,8 @@ typedef int (*clock_gettime_fn)(clockid_t, struct timespec *);
 
 static void vdso_lookup(void **state)
 {
-	clock_gettime_fn fn = (clock_gettime_fn)vdso_sym("__vdso_clock_gettime");
+	clock_gettime_fn fn =
+		(clock_gettime_fn)vdso_sym("__vdso_clock_gettime");
 	struct timespec a, b, c;
 
 	(void)state;
@@ -202,16 +202,16 @@ static void enter_wrapper(void **state)
 
 	(void)state;
 	memset(&run, 0, sizeof(run));
-	ret = probe_enter((void *)fake_vdso, 0xabcdef0123ul,
-			  SGX_ENCLU_ERESUME, &run, regs);
+	ret = probe_enter((void *)fake_vdso, 0xabcdef0123ul, SGX_ENCLU_ERESUME,
+			  &run, regs);
 	assert_int_equal(ret, 0x1234);
-	assert_int_equal(fake_seen[0], 0xabcdef0123ul);	     /* rdi */
-	assert_int_equal(fake_seen[1], 0);		     /* rsi */
-	assert_int_equal(fake_seen[2], 0);		     /* rdx */
+	assert_int_equal(fake_seen[0], 0xabcdef0123ul); /* rdi */
+	assert_int_equal(fake_seen[1], 0);		/* rsi */
+	assert_int_equal(fake_seen[2], 0);		/* rdx */
 	assert_int_equal(fake_seen[3] & 0xffffffff, SGX_ENCLU_ERESUME);
-	assert_int_equal(fake_seen[4], 0);		     /* r8 */
-	assert_int_equal(fake_seen[5], 0);		     /* r9 */
-	assert_int_equal(fake_seen[6], (uintptr_t)&run);     /* 7th: run */
+	assert_int_equal(fake_seen[4], 0);		 /* r8 */
+	assert_int_equal(fake_seen[5], 0);		 /* r9 */
+	assert_int_equal(fake_seen[6], (uintptr_t)&run); /* 7th: run */
 	assert_int_equal(fake_seen[7], 0); /* called with RSP 16-aligned */
 	assert_int_equal(regs[0], 0x1111111111111111ull);
 	assert_int_equal(regs[1], 0x1212121212121212ull);
@@ -245,20 +245,19 @@ static int fake_exception(unsigned long rdi, unsigned long rsi,
 
 static void enter_decodes(void **state)
 {
-	struct loader_enclave encl = { .vdso_enter = (void *)fake_exception };
+	struct loader_enclave encl = {.vdso_enter = (void *)fake_exception};
 	struct loader_exit exit;
 
 	(void)state;
-	assert_int_equal(loader_enter(&encl, 0x5000, SGX_ENCLU_EENTER, NULL,
-				      &exit),
-			 0);
+	assert_int_equal(
+		loader_enter(&encl, 0x5000, SGX_ENCLU_EENTER, NULL, &exit), 0);
 	assert_int_equal(exit.function, SGX_ENCLU_ERESUME);
 	assert_int_equal(exit.vector, 14);
 	assert_int_equal(exit.error_code, 0x8007);
 	assert_int_equal(exit.addr, 0x7000);
-	assert_int_equal(loader_enter(&encl, 0x6000, SGX_ENCLU_EENTER, NULL,
-				      &exit),
-			 -EINVAL);
+	assert_int_equal(
+		loader_enter(&encl, 0x6000, SGX_ENCLU_EENTER, NULL, &exit),
+		-EINVAL);
 }
 
 int main(int argc, char **argv)

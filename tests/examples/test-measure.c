@@ -70,11 +70,11 @@ static void tcs_and_reg(void **state)
 	(void)state;
 	assert_int_equal(measure_ecreate(&m, 1, 2 * PAGE), 0);
 	assert_int_equal(measure_page(&m, 0, SGX_SECINFO_TCS, tcs, 1), 0);
-	assert_int_equal(measure_page(&m, PAGE,
-				      SGX_SECINFO_REG | SGX_SECINFO_R |
-					      SGX_SECINFO_W,
-				      reg, 1),
-			 0);
+	assert_int_equal(
+		measure_page(&m, PAGE,
+			     SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W,
+			     reg, 1),
+		0);
 	assert_int_equal(measure_final(&m, got), 0);
 	assert_memory_equal(got, want, 32);
 }
@@ -88,11 +88,11 @@ static void tcs_and_unmeasured_reg(void **state)
 	(void)state;
 	assert_int_equal(measure_ecreate(&m, 1, 2 * PAGE), 0);
 	assert_int_equal(measure_page(&m, 0, SGX_SECINFO_TCS, tcs, 1), 0);
-	assert_int_equal(measure_page(&m, PAGE,
-				      SGX_SECINFO_REG | SGX_SECINFO_R |
-					      SGX_SECINFO_W,
-				      reg, 0),
-			 0);
+	assert_int_equal(
+		measure_page(&m, PAGE,
+			     SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W,
+			     reg, 0),
+		0);
 	assert_int_equal(measure_final(&m, got), 0);
 	assert_memory_equal(got, want, 32);
 }
@@ -105,11 +105,11 @@ static void rx_page_at_3(void **state)
 
 	(void)state;
 	assert_int_equal(measure_ecreate(&m, 2, 4 * PAGE), 0);
-	assert_int_equal(measure_page(&m, 3 * PAGE,
-				      SGX_SECINFO_REG | SGX_SECINFO_R |
-					      SGX_SECINFO_X,
-				      reg, 1),
-			 0);
+	assert_int_equal(
+		measure_page(&m, 3 * PAGE,
+			     SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_X,
+			     reg, 1),
+		0);
 	assert_int_equal(measure_final(&m, got), 0);
 	assert_memory_equal(got, want, 32);
 }
@@ -131,11 +131,10 @@ static void image_two_pages(void **state)
 	img.encl_size = 2 * PAGE;
 	img.ssa_frame_pages = 1;
 	img.nr_segs = 2;
-	img.segs[0] = (struct image_seg){ 0, PAGE, SGX_SECINFO_TCS, 0, pages };
-	img.segs[1] = (struct image_seg){ PAGE, PAGE,
-					  SGX_SECINFO_REG | SGX_SECINFO_R |
-						  SGX_SECINFO_W,
-					  0, pages + PAGE };
+	img.segs[0] = (struct image_seg){0, PAGE, SGX_SECINFO_TCS, 0, pages};
+	img.segs[1] = (struct image_seg){
+		PAGE, PAGE, SGX_SECINFO_REG | SGX_SECINFO_R | SGX_SECINFO_W, 0,
+		pages + PAGE};
 	assert_int_equal(measure_image(&img, got), 0);
 	assert_memory_equal(got, want, 32);
 
