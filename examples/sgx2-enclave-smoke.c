@@ -38,7 +38,8 @@
 
 static int failures;
 
-static void check(int ok, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void check(int ok, const char *fmt,
+							...)
 {
 	va_list ap;
 
@@ -51,7 +52,7 @@ static void check(int ok, const char *fmt, ...)
 		failures++;
 }
 
-static int skip(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int skip(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -11,6 +11,13 @@
 #include "encl-ops.h"
 #include "layout.h"
 
+/*
+ * Every symbol is inside the enclave. Saying so for declarations too keeps
+ * the compiler from loading addresses from a GOT, which the static link at
+ * 0 would turn into absolute offsets (see test-enclave-layout).
+ */
+#pragma GCC visibility push(hidden)
+
 /* The compiler may emit calls to these for struct copies and zeroing. */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
