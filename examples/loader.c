@@ -223,8 +223,9 @@ int loader_start(struct loader_enclave *encl)
 		};
 
 		if (ioctl(encl->fd, SGX_IOC_ENCLAVE_INIT, &init))
-			return fail("SGX_IOC_ENCLAVE_INIT (EPERM: EINIT "
-				    "refused the SIGSTRUCT or attributes)",
+			return fail("SGX_IOC_ENCLAVE_INIT (EPERM means EINIT "
+				    "refused the SIGSTRUCT or the attributes; "
+				    "its SGX code goes to the kernel log only)",
 				    -errno);
 	}
 
