@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sgx2-keygen OUT.pem - make the enclave signing key: RSA-3072 with public
+ * exponent 3 (EINIT accepts no other), written as an unencrypted PKCS #8
+ * PEM file readable only by its owner. Run by the build; the key signs
+ * test enclaves only.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+static EVP_PKEY *generate(void)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY *key = NULL;
+	BIGNUM *e = BN_new();
+
+	if (ctx && e && BN_set_word(e, 3) && EVP_PKEY_keygen_init(ctx) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 3072) > 0 &&
+	    EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, e) > 0)
+		EVP_PKEY_generate(ctx, &key);
+	BN_free(e);
+	EVP_PKEY_CTX_free(ctx);
+	return key;
+}
+
+int main(int argc, char **argv)
+{
+	EVP_PKEY *key;
+	FILE *f;
+	int fd, ok;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s OUT.pem\n", argv[0]);
+		return 2;
+	}
+	key = generate();
+	if (!key) {
+		fprintf(stderr, "sgx2-keygen: RSA key generation failed\n");
+		ERR_print_errors_fp(stderr);
+		return 1;
+	}
+	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		perror(argv[1]);
+		if (fd >= 0)
+			close(fd);
+		EVP_PKEY_free(key);
+		return 1;
+	}
+	fchmod(fd, 0600);
+	ok = PEM_write_PrivateKey(f, key, NULL, NULL, 0, NULL, NULL) == 1;
+	ok = (fclose(f) == 0) && ok;
+	EVP_PKEY_free(key);
+	if (!ok) {
+		fprintf(stderr, "sgx2-keygen: writing %s failed\n", argv[1]);
+		ERR_print_errors_fp(stderr);
+		unlink(argv[1]);
+		return 1;
+	}
+	return 0;
+}

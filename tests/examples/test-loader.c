@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The loader's steps that need no SGX: reading and checking the enclave
+ * and its SIGSTRUCT, the SECS it would hand to ECREATE, the aligned
+ * address reservation, the vDSO symbol lookup, and the assembly wrapper
+ * around __vdso_sgx_enter_enclave (against a fake vDSO function).
+ *
+ * Usage: test-loader ENCLAVE.elf ENCLAVE.sigstruct
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <asm/sgx.h>
+#include <cmocka.h>
+
+#include "loader.h"
+#include "vdso.h"
+
+static const char *arg_elf, *arg_ss;
+
+/* fake-vdso.S */
+extern uint64_t fake_seen[8];
+int fake_vdso(unsigned long rdi, unsigned long rsi, unsigned long rdx,
+	      unsigned int function, unsigned long r8, unsigned long r9,
+	      struct sgx_enclave_run *run);
+int probe_enter(void *fn, unsigned long rdi, unsigned int function,
+		struct sgx_enclave_run *run, uint64_t regs[5]);
+
+/* A copy of the SIGSTRUCT, changed by @edit, in a temporary file. */
+static void write_temp(char *path, const void *data, size_t len)
+{
+	int fd;
+
+	strcpy(path, "/tmp/test-loader-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+static void prepare_matches(void **state)
+{
+	struct loader_enclave encl;
+
+	(void)state;
+	assert_int_equal(loader_prepare(&encl, arg_elf, arg_ss), 0);
+	assert_memory_equal(encl.mrenclave, encl.sigstruct.body.mrenclave, 32);
+	assert_int_equal(encl.size, encl.img.encl_size);
+	assert_int_equal(encl.fd, -1);
+	loader_destroy(&encl);
+	loader_destroy(NULL);
+}
+
+static void prepare_refuses(void **state)
+{
+	struct loader_enclave encl;
+	struct sgx_sigstruct ss;
+	char path[64];
+
+	(void)state;
+	assert_int_equal(loader_prepare(&encl, arg_elf, arg_ss), 0);
+	ss = encl.sigstruct;
+	loader_destroy(&encl);
+
+	/* A SIGSTRUCT for another enclave. */
+	ss.body.mrenclave[31] ^= 0x80;
+	write_temp(path, &ss, sizeof(ss));
+	assert_int_equal(loader_prepare(&encl, arg_elf, path), -EBADMSG);
+	unlink(path);
+
+	/* Not a SIGSTRUCT at all. */
+	write_temp(path, &ss, 100);
+	assert_int_equal(loader_prepare(&encl, arg_elf, path), -EINVAL);
+	unlink(path);
+
+	/* A 32-bit enclave's. */
+	ss.body.mrenclave[31] ^= 0x80;
+	ss.body.attributes &= ~(uint64_t)SGX_ATTR_MODE64BIT;
+	write_temp(path, &ss, sizeof(ss));
+	assert_int_equal(loader_prepare(&encl, arg_elf, path), -EINVAL);
+	unlink(path);
+
+	assert_int_equal(loader_prepare(&encl, "/nonexistent", arg_ss),
+			 -ENOENT);
+	assert_int_equal(loader_prepare(&encl, arg_elf, "/nonexistent"),
+			 -ENOENT);
+}
+
+static void secs_fields(void **state)
+{
+	struct loader_enclave encl;
+	struct sgx_secs *secs = aligned_alloc(4096, sizeof(*secs));
+	const uint8_t *raw = (const uint8_t *)secs;
+
+	(void)state;
+	assert_non_null(secs);
+	assert_int_equal(loader_prepare(&encl, arg_elf, arg_ss), 0);
+	memset(secs, 0xAA, sizeof(*secs));
+	loader_secs(&encl, 0x7f0000000000ull, secs);
+	assert_int_equal(secs->size, encl.img.encl_size);
+	assert_int_equal(secs->base, 0x7f0000000000ull);
+	assert_int_equal(secs->base % secs->size, 0);
+	assert_int_equal(secs->ssa_frame_size, encl.img.ssa_frame_pages);
+	assert_int_equal(secs->miscselect, 0);
+	assert_int_equal(secs->attributes, encl.sigstruct.body.attributes);
+	assert_true(secs->attributes & SGX_ATTR_MODE64BIT);
+	assert_false(secs->attributes & SGX_ATTR_INIT);
+	assert_int_equal(secs->xfrm, SGX_XFRM_LEGACY);
+	/* Everything else zero: reserved fields, MRENCLAVE, MRSIGNER, ... */
+	for (size_t i = 64; i < sizeof(*secs); i++)
+		assert_int_equal(raw[i], 0);
+	for (size_t i = 24; i < 48; i++)
+		assert_int_equal(raw[i], 0);
+	loader_destroy(&encl);
+	free(secs);
+}
+
+static void reserve_aligned(void **state)
+{
+	static const uint64_t sizes[] = { 1ull << 20, 1ull << 24, 1ull << 30 };
+	unsigned char *vec = malloc((1ull << 30) / 4096);
+	uint64_t base;
+
+	(void)state;
+	assert_non_null(vec);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		assert_int_equal(loader_reserve(sizes[i], &base), 0);
+		assert_int_equal(base % sizes[i], 0);
+		/* The whole range is mapped (mincore fails with ENOMEM on
+		 * any hole), and so is nothing just around it. */
+		assert_int_equal(
+			mincore((void *)(uintptr_t)base, sizes[i], vec), 0);
+		assert_int_equal(munmap((void *)(uintptr_t)base, sizes[i]), 0);
+		assert_int_equal(mincore((void *)(uintptr_t)base, 4096, vec),
+				 -1);
+		assert_int_equal(errno, ENOMEM);
+	}
+	assert_int_equal(loader_reserve(3 << 20, &base), -EINVAL);
+	assert_int_equal(loader_reserve(0, &base), -EINVAL);
+	free(vec);
+}
+
+typedef int (*clock_gettime_fn)(clockid_t, struct timespec *);
+
+static void vdso_lookup(void **state)
+{
+	clock_gettime_fn fn =
+		(clock_gettime_fn)vdso_sym("__vdso_clock_gettime");
+	struct timespec a, b, c;
+
+	(void)state;
+	if (!getauxval(AT_SYSINFO_EHDR))
+		skip(); /* no vDSO, e.g. under valgrind */
+	assert_non_null(fn);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &a), 0);
+	assert_int_equal(fn(CLOCK_MONOTONIC, &b), 0);
+	assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &c), 0);
+	assert_true(a.tv_sec < b.tv_sec ||
+		    (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec));
+	assert_true(b.tv_sec < c.tv_sec ||
+		    (b.tv_sec == c.tv_sec && b.tv_nsec <= c.tv_nsec));
+	assert_null(vdso_sym("__vdso_no_such_function"));
+	assert_null(vdso_sym("LINUX_2.6")); /* the version, not a function */
+	printf("     __vdso_sgx_enter_enclave: %s\n",
+	       vdso_sym("__vdso_sgx_enter_enclave") ? "present" : "absent");
+}
+
+static unsigned int get_mxcsr(void)
+{
+	unsigned int v;
+
+	asm volatile("stmxcsr %0" : "=m"(v));
+	return v;
+}
+
+static unsigned short get_fcw(void)
+{
+	unsigned short v;
+
+	asm volatile("fnstcw %0" : "=m"(v));
+	return v;
+}
+
+/* The wrapper passes the vDSO ABI and survives an exception exit. */
+static void enter_wrapper(void **state)
+{
+	struct sgx_enclave_run run;
+	unsigned int mxcsr = get_mxcsr();
+	unsigned short fcw = get_fcw();
+	uint64_t regs[5];
+	int ret;
+
+	(void)state;
+	memset(&run, 0, sizeof(run));
+	ret = probe_enter((void *)fake_vdso, 0xabcdef0123ul, SGX_ENCLU_ERESUME,
+			  &run, regs);
+	assert_int_equal(ret, 0x1234);
+	assert_int_equal(fake_seen[0], 0xabcdef0123ul); /* rdi */
+	assert_int_equal(fake_seen[1], 0);		/* rsi */
+	assert_int_equal(fake_seen[2], 0);		/* rdx */
+	assert_int_equal(fake_seen[3] & 0xffffffff, SGX_ENCLU_ERESUME);
+	assert_int_equal(fake_seen[4], 0);		 /* r8 */
+	assert_int_equal(fake_seen[5], 0);		 /* r9 */
+	assert_int_equal(fake_seen[6], (uintptr_t)&run); /* 7th: run */
+	assert_int_equal(fake_seen[7], 0); /* called with RSP 16-aligned */
+	assert_int_equal(regs[0], 0x1111111111111111ull);
+	assert_int_equal(regs[1], 0x1212121212121212ull);
+	assert_int_equal(regs[2], 0x1313131313131313ull);
+	assert_int_equal(regs[3], 0x1414141414141414ull);
+	assert_int_equal(regs[4], 0x1515151515151515ull);
+	assert_int_equal(get_mxcsr(), mxcsr);
+	assert_int_equal(get_fcw(), fcw);
+}
+
+/* loader_enter() decodes struct sgx_enclave_run. */
+static int fake_exception(unsigned long rdi, unsigned long rsi,
+			  unsigned long rdx, unsigned int function,
+			  unsigned long r8, unsigned long r9,
+			  struct sgx_enclave_run *run)
+{
+	(void)rdi;
+	(void)rsi;
+	(void)rdx;
+	(void)r8;
+	(void)r9;
+	if (function != SGX_ENCLU_EENTER || run->tcs != 0x5000 ||
+	    run->user_handler)
+		return -EINVAL;
+	run->function = SGX_ENCLU_ERESUME;
+	run->exception_vector = 14;
+	run->exception_error_code = 0x8007;
+	run->exception_addr = 0x7000;
+	return 0;
+}
+
+static void enter_decodes(void **state)
+{
+	struct loader_enclave encl = { .vdso_enter = (void *)fake_exception };
+	struct loader_exit exit;
+
+	(void)state;
+	assert_int_equal(
+		loader_enter(&encl, 0x5000, SGX_ENCLU_EENTER, NULL, &exit), 0);
+	assert_int_equal(exit.function, SGX_ENCLU_ERESUME);
+	assert_int_equal(exit.vector, 14);
+	assert_int_equal(exit.error_code, 0x8007);
+	assert_int_equal(exit.addr, 0x7000);
+	assert_int_equal(
+		loader_enter(&encl, 0x6000, SGX_ENCLU_EENTER, NULL, &exit),
+		-EINVAL);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(prepare_matches),
+		cmocka_unit_test(prepare_refuses),
+		cmocka_unit_test(secs_fields),
+		cmocka_unit_test(reserve_aligned),
+		cmocka_unit_test(vdso_lookup),
+		cmocka_unit_test(enter_wrapper),
+		cmocka_unit_test(enter_decodes),
+	};
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s ENCLAVE.elf ENCLAVE.sigstruct\n",
+			argv[0]);
+		return 2;
+	}
+	arg_elf = argv[1];
+	arg_ss = argv[2];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
