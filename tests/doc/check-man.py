@@ -94,7 +94,8 @@ def run(cmd, cwd=None):
 def check_groff(args):
     groff = shutil.which('groff')
     if not groff:
-        print('SKIP: groff is not installed (Debian: apt-get install groff-base)')
+        print('SKIP: groff is not installed '
+              '(Debian: apt-get install groff-base)')
         return SKIP
     pages, by_file = load_pages(args.doc)
     fail = 0
@@ -137,7 +138,8 @@ def check_groff(args):
 def check_mandoc(args):
     mandoc = shutil.which('mandoc')
     if not mandoc:
-        print('SKIP: mandoc is not installed (optional: apt-get install mandoc)')
+        print('SKIP: mandoc is not installed '
+              '(optional: apt-get install mandoc)')
         return SKIP
     pages, _ = load_pages(args.doc)
     fail = 0
