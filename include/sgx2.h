@@ -62,9 +62,10 @@ extern "C" {
 /* ------------------------------------------------------------------ */
 
 /*
- * One handle per enclave, shared by all threads: calls on a handle are
- * serialised inside the library, so its own callers never make each other
- * see EBUSY. Opaque; create it after SGX_IOC_ENCLAVE_INIT.
+ * One handle per enclave, shared by all threads: the library issues one
+ * ioctl at a time per handle (calls may interleave between ioctls), so its
+ * own callers never make each other see EBUSY. Opaque; create it after
+ * SGX_IOC_ENCLAVE_INIT.
  */
 struct sgx2_enclave;
 
@@ -148,9 +149,12 @@ int sgx2_enclave_set_options(struct sgx2_enclave *encl,
 /*
  * Filled on every return, success or not, when the caller passes one.
  * Pages [offset, offset + done) reached the new state; pages from
- * offset + done on were not changed by this call. (The one exception is
- * -EPROTO: the driver answered outside its ABI, and the pages of that last
- * ioctl, from offset + done, are in an unknown state.)
+ * offset + done on were not changed by this call. Two exceptions: -EPROTO,
+ * the driver answered outside its ABI and the pages of that last ioctl,
+ * from offset + done, are in an unknown state; and -EFAULT without an SGX
+ * code from MODIFY_TYPES or RESTRICT_PERMISSIONS, which the kernel also
+ * returns when its ETRACK fails after EMODT/EMODPR changed the page at
+ * offset + done (it then does not count that page).
  */
 struct sgx2_report {
 	uint64_t offset;     /* start of the range asked for */
@@ -177,10 +181,13 @@ struct sgx2_report {
  * After that, the errno the kernel gave for the page where the call
  * stopped, once retries are spent where the failure is transient:
  * -EINVAL (enclave not initialised, or a page of the wrong type for the
- * operation), -EPERM, -EFAULT (no page at an offset, an ENCLS fault, or an
- * SGX code in report->sgx_result), -ENODEV (no SGX2 CPU), -ENOTTY (kernel
- * without the EDMM ioctls), -EAGAIN/-EBUSY/-EINTR (retries spent),
- * -ETIMEDOUT (deadline passed), -EPROTO (driver answered outside its ABI).
+ * operation), -EPERM (MODIFY_TYPES, REMOVE_PAGES), -EFAULT (no page at an
+ * offset, a page the kernel could not load, an ENCLS fault, or an SGX code
+ * in report->sgx_result), -ENODEV (no SGX2 CPU), -ENOTTY (kernel without
+ * the EDMM ioctls, or not an enclave fd), -EBADF (the fd was closed),
+ * -EAGAIN/-EBUSY/-EINTR (retries spent; -EAGAIN also when the kernel kept
+ * returning success with nothing done), -ETIMEDOUT (deadline passed),
+ * -EPROTO (driver answered outside its ABI).
  */
 
 /**
@@ -322,7 +329,9 @@ struct sgx2_flow_report {
  * mmap()/mprotect(); the accept callback's negative errno; -EIO when it
  * accepted only part of a range; -EPROTO when it returned a count outside
  * the range or not page aligned (its pages' acceptance is then unknown:
- * accepted is not advanced); -ECANCELED from @progress.
+ * accepted is not advanced); -ECANCELED from @progress. The deadline
+ * (timeout_ns) stops new work; after a failure, the steps that finish
+ * what was already trimmed still run, so they may pass it.
  */
 
 /**
@@ -353,18 +362,22 @@ int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
  * @encl:   the enclave
  * @cb:     the accept callback, progress
  * @opts:   options, or NULL
- * @report: in: the report of the call that stopped (its offset, length and
- *          counters), or a report saved by @progress before a crash, or
- *          just offset and length with zero counters; out: the new report,
- *          counters cumulative over the range
+ * @report: in: a report this library filled for the range: the one the
+ *          stopped call returned, or the last one @progress was shown
+ *          before a crash, or offset and length with zero counters when
+ *          nothing is known; out: the new report, counters cumulative over
+ *          the range (left as they were when the input is refused)
  *
  * Continues from the counters: removes what was accepted, accepts what was
- * trimmed, trims the rest. The counters may lag behind what really
- * happened but must not run ahead of it. Where they lag, pages the kernel
- * reports as already TRIM are checked and finished one by one, and pages it
- * reports as absent count as removed: the cost of recovery is bounded by
- * chunk_bytes. A page that is PENDING or MODIFIED for another reason stops
- * the flow with -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
+ * trimmed, trims the rest. Past `changed` the pages may have gone further
+ * than the report says (a progress snapshot lags by the chunk in flight;
+ * zero counters know nothing): there, pages the kernel reports as already
+ * TRIM are checked and finished one by one, and pages it reports as absent
+ * (EFAULT without an SGX code; the kernel gives the same answer for a page
+ * it fails to reload from swap) count as removed. The cost of that recovery
+ * is bounded by chunk_bytes. Below `changed` the counters must be exact,
+ * as the library's own reports are. A page that is PENDING or MODIFIED for
+ * another reason stops the flow with -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
  *
  * Return: 0 once the whole range is removed, or a negative errno; -EINVAL
  * also for counters out of order, beyond length or not page aligned.
@@ -431,7 +444,8 @@ int sgx2_restrict_and_accept(struct sgx2_enclave *encl, uint64_t offset,
  *          no pages yet
  * @length: bytes
  * @flags:  0, or SGX2_FLOW_NO_MMAP when the range is already mapped
- *          MAP_SHARED from the enclave fd with PROT_READ
+ *          MAP_SHARED from the enclave fd (PROT_READ is enough for EAUG;
+ *          PROT_READ|PROT_WRITE for the enclave to write the pages)
  * @cb:     the accept callback (called with SGX2_ACCEPT_AUG), progress
  * @opts:   options, or NULL
  * @report: the report, or NULL
@@ -470,7 +484,9 @@ int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  *
  * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open())
  * without an SGX device; -ENOTTY on a kernel without the EDMM ioctls
- * (before 6.0); -ENODEV on a CPU without SGX2.
+ * (before 6.0), or an @fd that is not an enclave; -ENODEV on a CPU without
+ * SGX2. An @fd of another driver that answers EINVAL would pass: hand it
+ * only enclave fds.
  */
 int sgx2_probe(int fd, unsigned int *caps);
 

@@ -54,6 +54,10 @@ static void recover(struct sgx2__flow *f, int err, uint64_t end)
 		finish(f);
 	} else if (err == -EFAULT && !f->call.sgx_result) {
 		gone_up_to(f, done + PAGE);
+	} else if (err == -EINVAL && done == q) {
+		/* Both refused the range itself (e.g. not initialised): the
+		 * trim's EINVAL never meant "already TRIM". */
+		sgx2__flow_fail(f, err, SGX2_STEP_MODIFY);
 	} else if (err != -EPERM) {
 		sgx2__flow_fail(f, err, SGX2_STEP_REMOVE);
 	}
@@ -112,7 +116,11 @@ SGX2_EXPORT int sgx2_trim_and_remove_resume(struct sgx2_enclave *encl,
 	if (!report)
 		return -EINVAL;
 	in = *report;
-	if (!sgx2__flow_begin(&f, encl, in.offset, in.length, cb, opts)) {
+	if (sgx2__flow_begin(&f, encl, in.offset, in.length, cb, opts)) {
+		/* Refused: the caller's counters stay as they were. */
+		report->error = f.r.error;
+		return f.r.error;
+	} else {
 		if (in.removed > in.accepted || in.accepted > in.changed ||
 		    in.changed > in.length ||
 		    (in.removed | in.accepted | in.changed) % PAGE) {

@@ -431,6 +431,39 @@ static void resume_stops_on_a_pending_page(void **state)
 	assert_counters(&r, PAGE, PAGE, PAGE);
 }
 
+/* EINVAL from both the trim and the check that follows is the range's. */
+static void resume_reports_a_refused_range_at_the_trim_step(void **state)
+{
+	struct sgx2_flow_report r = { .offset = OFF, .length = 4 * PAGE };
+
+	fk_answer_unwritten(EINVAL); /* trim: not initialised */
+	fk_answer_unwritten(EINVAL); /* remove: the same */
+	assert_int_equal(sgx2_trim_and_remove_resume(*state, &cb, NULL, &r),
+			 -EINVAL);
+	assert_int_equal(r.step, SGX2_STEP_MODIFY);
+	assert_counters(&r, 0, 0, 0);
+	assert_int_equal(fk_ncalls, 2);
+	assert_int_equal(naccepts, 0);
+}
+
+static void refused_resume_keeps_the_callers_counters(void **state)
+{
+	struct sgx2_flow_report r = { .offset = OFF,
+				      .length = 4 * PAGE,
+				      .changed = 3 * PAGE,
+				      .accepted = 2 * PAGE,
+				      .removed = PAGE };
+
+	assert_int_equal(sgx2_trim_and_remove_resume(NULL, &cb, NULL, &r),
+			 -EINVAL);
+	assert_int_equal(r.error, -EINVAL);
+	assert_counters(&r, 3 * PAGE, 2 * PAGE, PAGE);
+	assert_int_equal(sgx2_trim_and_remove_resume(*state, NULL, NULL, &r),
+			 -EINVAL);
+	assert_counters(&r, 3 * PAGE, 2 * PAGE, PAGE);
+	assert_int_equal(fk_ncalls + naccepts, 0);
+}
+
 static void resume_refuses_inconsistent_counters(void **state)
 {
 	static const struct sgx2_flow_report bad[] = {
@@ -592,6 +625,8 @@ int main(void)
 		FTEST(resume_from_lagging_counters_finishes_every_state),
 		FTEST(fresh_call_stops_on_pages_in_other_states),
 		FTEST(resume_stops_on_a_pending_page),
+		FTEST(resume_reports_a_refused_range_at_the_trim_step),
+		FTEST(refused_resume_keeps_the_callers_counters),
 		FTEST(resume_refuses_inconsistent_counters),
 		FTEST(add_tcs_mprotects_rw_before_the_accept),
 		FTEST(add_tcs_without_rw_max_protection_is_eperm),
