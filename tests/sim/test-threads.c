@@ -104,7 +104,7 @@ static void *lib_restrict(void *arg)
 	opts.backoff_min_us = 100;
 	opts.backoff_max_us = 1000;
 	opts.max_retries = 1000;
-	j->ret = sgx2_restrict_permissions(j->encl, j->offset, 3 * PAGE, R,
+	j->ret = sgx2_restrict_permissions(j->encl, j->offset, 4 * PAGE, R,
 					   &opts, NULL);
 	return NULL;
 }
@@ -137,7 +137,7 @@ static void library_threads_sharing_a_handle_never_see_ebusy(void **state)
 	run_two(fx, encl, encl);
 	sgx2_enclave_free(encl);
 	assert_int_equal(stats_of(fx->fd).busy, 0);
-	assert_int_equal(stats_of(fx->fd).pages_restricted, 6);
+	assert_int_equal(stats_of(fx->fd).pages_restricted, 8);
 	assert_int_equal(stats_of(fx->fd).pages_resubmitted, 0);
 }
 
@@ -152,7 +152,7 @@ static void library_handles_on_one_enclave_retry_ebusy(void **state)
 	sgx2_enclave_free(a);
 	sgx2_enclave_free(b);
 	assert_true(stats_of(fx->fd).busy > 0);
-	assert_int_equal(stats_of(fx->fd).pages_restricted, 6);
+	assert_int_equal(stats_of(fx->fd).pages_restricted, 8);
 	assert_int_equal(stats_of(fx->fd).pages_resubmitted, 0);
 }
 
