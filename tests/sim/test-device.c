@@ -93,6 +93,7 @@ static void mapping_keeps_the_enclave_after_the_last_close(void **state)
 static void other_descriptors_and_memory_pass_through(void **state)
 {
 	struct fx *fx = *state;
+	struct sgx_enclave_remove_pages rm = {0};
 	int fds[2], avail = -1;
 	void *p;
 
@@ -100,7 +101,7 @@ static void other_descriptors_and_memory_pass_through(void **state)
 	assert_int_equal(write(fds[1], "abc", 3), 3);
 	assert_int_equal(ioctl(fds[0], FIONREAD, &avail), 0);
 	assert_int_equal(avail, 3);
-	assert_int_equal(ioctl(fds[0], SGX_IOC_ENCLAVE_REMOVE_PAGES, NULL), -1);
+	assert_int_equal(ioctl(fds[0], SGX_IOC_ENCLAVE_REMOVE_PAGES, &rm), -1);
 	assert_int_equal(errno, ENOTTY);
 	assert_int_equal(close(fds[0]), 0);
 	assert_int_equal(close(fds[1]), 0);
