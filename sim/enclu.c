@@ -360,7 +360,7 @@ out:
 
 SIM_EXPORT int sgx2_sim_enter(int fd, struct sgx2_sim_run *run)
 {
-	struct sim_op op = {.kind = SIM_OP_NOP};
+	struct sim_op op = { .kind = SIM_OP_NOP };
 
 	return run_op(fd, run, &op, 0);
 }
@@ -372,7 +372,7 @@ SIM_EXPORT int sgx2_sim_eresume(int fd, struct sgx2_sim_run *run)
 
 SIM_EXPORT int sgx2_sim_read(int fd, struct sgx2_sim_run *run, uint64_t addr)
 {
-	struct sim_op op = {.kind = SIM_OP_READ, .addr = addr};
+	struct sim_op op = { .kind = SIM_OP_READ, .addr = addr };
 
 	if ((addr & (SIM_PAGE - 1)) > SIM_PAGE - sizeof(uint64_t))
 		return -EINVAL;
@@ -382,7 +382,7 @@ SIM_EXPORT int sgx2_sim_read(int fd, struct sgx2_sim_run *run, uint64_t addr)
 SIM_EXPORT int sgx2_sim_write(int fd, struct sgx2_sim_run *run, uint64_t addr,
 			      uint64_t value)
 {
-	struct sim_op op = {.kind = SIM_OP_WRITE, .addr = addr, .arg = value};
+	struct sim_op op = { .kind = SIM_OP_WRITE, .addr = addr, .arg = value };
 
 	if ((addr & (SIM_PAGE - 1)) > SIM_PAGE - sizeof(uint64_t))
 		return -EINVAL;
@@ -392,10 +392,10 @@ SIM_EXPORT int sgx2_sim_write(int fd, struct sgx2_sim_run *run, uint64_t addr,
 SIM_EXPORT int sgx2_sim_eaccept(int fd, struct sgx2_sim_run *run, uint64_t addr,
 				uint64_t secinfo)
 {
-	struct sim_op op = {.kind = SIM_OP_EACCEPT,
-			    .addr = addr,
-			    .end = addr + SIM_PAGE,
-			    .arg = secinfo};
+	struct sim_op op = { .kind = SIM_OP_EACCEPT,
+			     .addr = addr,
+			     .end = addr + SIM_PAGE,
+			     .arg = secinfo };
 
 	if (addr + SIM_PAGE < addr)
 		return -EINVAL;
@@ -406,10 +406,10 @@ SIM_EXPORT int sgx2_sim_eaccept_range(int fd, struct sgx2_sim_run *run,
 				      uint64_t addr, uint64_t length,
 				      uint64_t secinfo)
 {
-	struct sim_op op = {.kind = SIM_OP_EACCEPT,
-			    .addr = addr,
-			    .end = addr + length,
-			    .arg = secinfo};
+	struct sim_op op = { .kind = SIM_OP_EACCEPT,
+			     .addr = addr,
+			     .end = addr + length,
+			     .arg = secinfo };
 
 	if (!length || (length & (SIM_PAGE - 1)) || addr + length < addr)
 		return -EINVAL;
@@ -419,8 +419,9 @@ SIM_EXPORT int sgx2_sim_eaccept_range(int fd, struct sgx2_sim_run *run,
 SIM_EXPORT int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
 			       uint64_t secinfo)
 {
-	struct sim_op op = {
-		.kind = SIM_OP_EMODPE, .addr = addr, .arg = secinfo};
+	struct sim_op op = { .kind = SIM_OP_EMODPE,
+			     .addr = addr,
+			     .arg = secinfo };
 
 	return run_op(fd, run, &op, 0);
 }

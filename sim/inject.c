@@ -236,27 +236,27 @@ struct name_value {
 };
 
 static const struct name_value kinds[] = {
-	{"errno", SGX2_SIM_FAULT_ERRNO},
-	{"reclaim-race", SGX2_SIM_FAULT_RECLAIM_RACE},
-	{"encls", SGX2_SIM_FAULT_ENCLS_CODE},
-	{"encls-fault", SGX2_SIM_FAULT_ENCLS_FAULT},
-	{"etrack", SGX2_SIM_FAULT_ETRACK},
-	{"under-reclaim", SGX2_SIM_FAULT_UNDER_RECLAIM},
-	{"busy", SGX2_SIM_FAULT_BUSY},
-	{"not-tracked", SGX2_SIM_FAULT_NOT_TRACKED},
+	{ "errno", SGX2_SIM_FAULT_ERRNO },
+	{ "reclaim-race", SGX2_SIM_FAULT_RECLAIM_RACE },
+	{ "encls", SGX2_SIM_FAULT_ENCLS_CODE },
+	{ "encls-fault", SGX2_SIM_FAULT_ENCLS_FAULT },
+	{ "etrack", SGX2_SIM_FAULT_ETRACK },
+	{ "under-reclaim", SGX2_SIM_FAULT_UNDER_RECLAIM },
+	{ "busy", SGX2_SIM_FAULT_BUSY },
+	{ "not-tracked", SGX2_SIM_FAULT_NOT_TRACKED },
 };
 
 static const struct name_value ioctls[] = {
-	{"any", SGX2_SIM_IOCTL_ANY},
-	{"restrict", SGX2_SIM_IOCTL_RESTRICT},
-	{"modify", SGX2_SIM_IOCTL_MODIFY},
-	{"remove", SGX2_SIM_IOCTL_REMOVE},
+	{ "any", SGX2_SIM_IOCTL_ANY },
+	{ "restrict", SGX2_SIM_IOCTL_RESTRICT },
+	{ "modify", SGX2_SIM_IOCTL_MODIFY },
+	{ "remove", SGX2_SIM_IOCTL_REMOVE },
 };
 
 static const struct name_value errnos[] = {
-	{"EAGAIN", EAGAIN},
-	{"EBUSY", EBUSY},
-	{"EFAULT", EFAULT},
+	{ "EAGAIN", EAGAIN },
+	{ "EBUSY", EBUSY },
+	{ "EFAULT", EFAULT },
 };
 
 static int lookup_name(const struct name_value *t, size_t n, const char *s,

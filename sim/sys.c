@@ -65,9 +65,9 @@ int sim__fstat_id(int fd, dev_t *dev, ino_t *ino)
 
 int sim__copy_from_user(void *dst, uint64_t src, size_t n)
 {
-	struct iovec local = {.iov_base = dst, .iov_len = n};
-	struct iovec remote = {.iov_base = (void *)(uintptr_t)src,
-			       .iov_len = n};
+	struct iovec local = { .iov_base = dst, .iov_len = n };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)src,
+				.iov_len = n };
 	int saved_errno = errno;
 	ssize_t got;
 
@@ -79,9 +79,9 @@ int sim__copy_from_user(void *dst, uint64_t src, size_t n)
 
 int sim__copy_to_user(uint64_t dst, const void *src, size_t n)
 {
-	struct iovec local = {.iov_base = (void *)src, .iov_len = n};
-	struct iovec remote = {.iov_base = (void *)(uintptr_t)dst,
-			       .iov_len = n};
+	struct iovec local = { .iov_base = (void *)src, .iov_len = n };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)dst,
+				.iov_len = n };
 	int saved_errno = errno;
 	ssize_t put;
 
@@ -100,8 +100,8 @@ int sim__copy_to_user(uint64_t dst, const void *src, size_t n)
 
 void sim__delay(uint64_t ns)
 {
-	struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000u),
-			      .tv_nsec = (long)(ns % 1000000000u)};
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
+			       .tv_nsec = (long)(ns % 1000000000u) };
 	int saved_errno = errno;
 
 	if (!ns)

@@ -98,7 +98,7 @@ static int vma_cut(struct sim_encl *e, uint64_t start, uint64_t end)
 		tail = e->nvmas - i - 1;
 		if (v->start < start && v->end > end) {
 			memmove(v + 2, v + 1, tail * sizeof(*v));
-			v[1] = (struct sim_vma){end, v->end, v->prot};
+			v[1] = (struct sim_vma){ end, v->end, v->prot };
 			v->end = start;
 			e->nvmas++;
 			break;
@@ -129,7 +129,7 @@ static int vma_insert(struct sim_encl *e, uint64_t start, uint64_t end,
 		;
 	memmove(&e->vmas[i + 1], &e->vmas[i],
 		(e->nvmas - i) * sizeof(e->vmas[0]));
-	e->vmas[i] = (struct sim_vma){start, end, prot};
+	e->vmas[i] = (struct sim_vma){ start, end, prot };
 	e->nvmas++;
 	return 0;
 }

@@ -9,23 +9,23 @@
 struct fx *fx_new(uint64_t heap_pages)
 {
 	struct sgx2_sim_segment segs[] = {
-		{.offset = TCS1_OFF,
-		 .pages = 2,
-		 .type = SGX2_SIM_PAGE_TYPE_TCS},
-		{.offset = TEXT_OFF,
-		 .pages = 2,
-		 .type = SGX2_SIM_PAGE_TYPE_REG,
-		 .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_X},
-		{.offset = DATA_OFF,
-		 .pages = 4,
-		 .type = SGX2_SIM_PAGE_TYPE_REG,
-		 .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_W},
-		{.offset = HEAP_OFF,
-		 .pages = heap_pages,
-		 .type = SGX2_SIM_PAGE_TYPE_REG,
-		 .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_W},
+		{ .offset = TCS1_OFF,
+		  .pages = 2,
+		  .type = SGX2_SIM_PAGE_TYPE_TCS },
+		{ .offset = TEXT_OFF,
+		  .pages = 2,
+		  .type = SGX2_SIM_PAGE_TYPE_REG,
+		  .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_X },
+		{ .offset = DATA_OFF,
+		  .pages = 4,
+		  .type = SGX2_SIM_PAGE_TYPE_REG,
+		  .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_W },
+		{ .offset = HEAP_OFF,
+		  .pages = heap_pages,
+		  .type = SGX2_SIM_PAGE_TYPE_REG,
+		  .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_W },
 	};
-	struct sgx2_sim_layout layout = {.segs = segs, .nsegs = 4};
+	struct sgx2_sim_layout layout = { .segs = segs, .nsegs = 4 };
 	struct fx *fx = calloc(1, sizeof(*fx));
 
 	assert_non_null(fx);
@@ -101,18 +101,19 @@ void eaccept_ok(struct fx *fx, uint64_t addr, uint64_t secinfo)
 
 static struct ioc finish(int ret, uint64_t result, uint64_t count)
 {
-	struct ioc r = {.ret = ret,
-			.err = ret == -1 ? errno : 0,
-			.result = result,
-			.count = count};
+	struct ioc r = { .ret = ret,
+			 .err = ret == -1 ? errno : 0,
+			 .result = result,
+			 .count = count };
 
 	return r;
 }
 
 struct ioc modt(int fd, uint64_t offset, uint64_t length, uint64_t type)
 {
-	struct sgx_enclave_modify_types p = {
-		.offset = offset, .length = length, .page_type = type};
+	struct sgx_enclave_modify_types p = { .offset = offset,
+					      .length = length,
+					      .page_type = type };
 	int ret = ioctl(fd, SGX_IOC_ENCLAVE_MODIFY_TYPES, &p);
 
 	return finish(ret, p.result, p.count);
@@ -121,8 +122,9 @@ struct ioc modt(int fd, uint64_t offset, uint64_t length, uint64_t type)
 struct ioc restrict_perms(int fd, uint64_t offset, uint64_t length,
 			  uint64_t perms)
 {
-	struct sgx_enclave_restrict_permissions p = {
-		.offset = offset, .length = length, .permissions = perms};
+	struct sgx_enclave_restrict_permissions p = { .offset = offset,
+						      .length = length,
+						      .permissions = perms };
 	int ret = ioctl(fd, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, &p);
 
 	return finish(ret, p.result, p.count);
@@ -130,8 +132,8 @@ struct ioc restrict_perms(int fd, uint64_t offset, uint64_t length,
 
 struct ioc remove_pages(int fd, uint64_t offset, uint64_t length)
 {
-	struct sgx_enclave_remove_pages p = {.offset = offset,
-					     .length = length};
+	struct sgx_enclave_remove_pages p = { .offset = offset,
+					      .length = length };
 	int ret = ioctl(fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &p);
 
 	return finish(ret, 0, p.count);

@@ -9,7 +9,7 @@
 
 int main(void)
 {
-	struct sgx_enclave_remove_pages p = {0};
+	struct sgx_enclave_remove_pages p = { 0 };
 	int fd = sgx2_sim_open(0), ret;
 
 	if (fd < 0)

@@ -58,11 +58,11 @@ typedef int (*eaccept_fn)(int, struct run *, uint64_t, uint64_t, uint64_t);
 static void add(int fd, uint64_t offset, uint64_t n, uint64_t flags,
 		const void *src)
 {
-	struct secinfo si = {.flags = flags};
-	struct sgx_enclave_add_pages a = {.src = (uintptr_t)src,
-					  .offset = offset,
-					  .length = n * PAGE,
-					  .secinfo = (uintptr_t)&si};
+	struct secinfo si = { .flags = flags };
+	struct sgx_enclave_add_pages a = { .src = (uintptr_t)src,
+					   .offset = offset,
+					   .length = n * PAGE,
+					   .secinfo = (uintptr_t)&si };
 
 	CHECK(ioctl(fd, SGX_IOC_ENCLAVE_ADD_PAGES, &a) == 0);
 	CHECK(a.count == n * PAGE);
@@ -72,13 +72,13 @@ int main(int argc, char **argv)
 {
 	int expect_eagain = argc > 1 && !strcmp(argv[1], "--expect-eagain");
 	static unsigned char secs[PAGE], sigstruct[1808];
-	struct sgx_enclave_create create = {.src = (uintptr_t)secs};
-	struct sgx_enclave_init init = {.sigstruct = (uintptr_t)sigstruct};
-	struct sgx_enclave_modify_types mt = {0};
-	struct sgx_enclave_remove_pages rm = {0};
-	struct sgx_enclave_restrict_permissions rp = {0};
+	struct sgx_enclave_create create = { .src = (uintptr_t)secs };
+	struct sgx_enclave_init init = { .sigstruct = (uintptr_t)sigstruct };
+	struct sgx_enclave_modify_types mt = { 0 };
+	struct sgx_enclave_remove_pages rm = { 0 };
+	struct sgx_enclave_restrict_permissions rp = { 0 };
 	uint64_t area, base, size = SIZE;
-	struct run run = {0};
+	struct run run = { 0 };
 	eaccept_fn eaccept_range;
 	void *src, *p;
 	int fd, fds[2];

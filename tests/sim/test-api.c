@@ -30,7 +30,7 @@ static void open_refuses_unknown_flags(void **state)
 static void calls_on_bad_descriptors_give_ebadf_or_enotty(void **state)
 {
 	struct sgx2_sim_stats st;
-	struct sgx2_sim_run run = {0};
+	struct sgx2_sim_run run = { 0 };
 	int fd = other_fd();
 
 	(void)state;
@@ -89,12 +89,14 @@ static void bad_configurations_are_refused(void **state)
 
 static void bad_layouts_are_refused(void **state)
 {
-	struct sgx2_sim_segment seg = {.offset = 0,
-				       .pages = 1,
-				       .type = SGX2_SIM_PAGE_TYPE_REG,
-				       .perms = SGX2_SIM_SECINFO_R};
-	struct sgx2_sim_segment two[2] = {seg, seg};
-	struct sgx2_sim_layout l = {.size = 4 * PAGE, .segs = &seg, .nsegs = 1};
+	struct sgx2_sim_segment seg = { .offset = 0,
+					.pages = 1,
+					.type = SGX2_SIM_PAGE_TYPE_REG,
+					.perms = SGX2_SIM_SECINFO_R };
+	struct sgx2_sim_segment two[2] = { seg, seg };
+	struct sgx2_sim_layout l = { .size = 4 * PAGE,
+				     .segs = &seg,
+				     .nsegs = 1 };
 	uint64_t base;
 	int fd = -1;
 
@@ -141,26 +143,27 @@ static void bad_fault_rules_are_refused(void **state)
 {
 	struct fx *fx = *state;
 	const struct sgx2_sim_fault bad[] = {
-		{.kind = 0},
-		{.kind = 9},
-		{.kind = SGX2_SIM_FAULT_ERRNO, .error = ENOENT},
-		{.kind = SGX2_SIM_FAULT_ERRNO, .error = -EAGAIN},
-		{.kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .ioctl = 4},
-		{.kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .ioctl = 8},
-		{.kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .times = 2},
-		{.kind = SGX2_SIM_FAULT_ENCLS_CODE, .sgx_code = 0},
-		{.kind = SGX2_SIM_FAULT_ENCLS_CODE, .sgx_code = 256},
-		{.kind = SGX2_SIM_FAULT_ENCLS_FAULT, .sgx_code = 7},
-		{.kind = SGX2_SIM_FAULT_RECLAIM_RACE,
-		 .ioctl = SGX2_SIM_IOCTL_RESTRICT},
-		{.kind = SGX2_SIM_FAULT_ETRACK, .ioctl = SGX2_SIM_IOCTL_REMOVE},
-		{.kind = SGX2_SIM_FAULT_UNDER_RECLAIM, .offset = 100},
-		{.kind = SGX2_SIM_FAULT_UNDER_RECLAIM, .nth = 2},
-		{.kind = SGX2_SIM_FAULT_NOT_TRACKED, .page = 1},
-		{.kind = SGX2_SIM_FAULT_NOT_TRACKED,
-		 .ioctl = SGX2_SIM_IOCTL_MODIFY},
-		{.kind = SGX2_SIM_FAULT_BUSY, .offset = PAGE},
-		{.kind = SGX2_SIM_FAULT_BUSY, .reserved = {0, 1}},
+		{ .kind = 0 },
+		{ .kind = 9 },
+		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = ENOENT },
+		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = -EAGAIN },
+		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .ioctl = 4 },
+		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .ioctl = 8 },
+		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .times = 2 },
+		{ .kind = SGX2_SIM_FAULT_ENCLS_CODE, .sgx_code = 0 },
+		{ .kind = SGX2_SIM_FAULT_ENCLS_CODE, .sgx_code = 256 },
+		{ .kind = SGX2_SIM_FAULT_ENCLS_FAULT, .sgx_code = 7 },
+		{ .kind = SGX2_SIM_FAULT_RECLAIM_RACE,
+		  .ioctl = SGX2_SIM_IOCTL_RESTRICT },
+		{ .kind = SGX2_SIM_FAULT_ETRACK,
+		  .ioctl = SGX2_SIM_IOCTL_REMOVE },
+		{ .kind = SGX2_SIM_FAULT_UNDER_RECLAIM, .offset = 100 },
+		{ .kind = SGX2_SIM_FAULT_UNDER_RECLAIM, .nth = 2 },
+		{ .kind = SGX2_SIM_FAULT_NOT_TRACKED, .page = 1 },
+		{ .kind = SGX2_SIM_FAULT_NOT_TRACKED,
+		  .ioctl = SGX2_SIM_IOCTL_MODIFY },
+		{ .kind = SGX2_SIM_FAULT_BUSY, .offset = PAGE },
+		{ .kind = SGX2_SIM_FAULT_BUSY, .reserved = { 0, 1 } },
 	};
 	unsigned int i;
 
@@ -197,7 +200,7 @@ static void malformed_scripts_are_refused(void **state)
 static void enclave_calls_outside_the_range_give_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx2_sim_run run = {0};
+	struct sgx2_sim_run run = { 0 };
 
 	assert_int_equal(sgx2_sim_read(fx->fd, &run, fx->base - 8), -EINVAL);
 	assert_int_equal(sgx2_sim_read(fx->fd, &run, fx->base + fx->size),

@@ -76,7 +76,7 @@ static int errno_of(int fd, unsigned long cmd, void *arg)
 
 static int create(struct raw *r)
 {
-	struct sgx_enclave_create c = {.src = (uintptr_t)r->secs};
+	struct sgx_enclave_create c = { .src = (uintptr_t)r->secs };
 
 	return errno_of(r->fd, SGX_IOC_ENCLAVE_CREATE, &c);
 }
@@ -85,11 +85,11 @@ static int create(struct raw *r)
 static int add(struct raw *r, uint64_t offset, uint64_t n, uint64_t flags,
 	       uint64_t *count)
 {
-	struct sgx_enclave_add_pages a = {.src = (uintptr_t)r->pages,
-					  .offset = offset,
-					  .length = n * PAGE,
-					  .secinfo = (uintptr_t)&r->secinfo,
-					  .flags = SGX_PAGE_MEASURE};
+	struct sgx_enclave_add_pages a = { .src = (uintptr_t)r->pages,
+					   .offset = offset,
+					   .length = n * PAGE,
+					   .secinfo = (uintptr_t)&r->secinfo,
+					   .flags = SGX_PAGE_MEASURE };
 	int err;
 
 	r->secinfo.flags = flags;
@@ -101,7 +101,7 @@ static int add(struct raw *r, uint64_t offset, uint64_t n, uint64_t flags,
 
 static int init(struct raw *r)
 {
-	struct sgx_enclave_init in = {.sigstruct = (uintptr_t)r->sigstruct};
+	struct sgx_enclave_init in = { .sigstruct = (uintptr_t)r->sigstruct };
 
 	return errno_of(r->fd, SGX_IOC_ENCLAVE_INIT, &in);
 }
@@ -118,7 +118,7 @@ static void build_small(struct raw *r)
 static void loader_flow_builds_a_working_enclave(void **state)
 {
 	struct raw *r = *state;
-	struct sgx2_sim_run run = {.tcs = 0};
+	struct sgx2_sim_run run = { .tcs = 0 };
 	struct sgx2_sim_info info;
 	struct ioc io;
 
@@ -196,7 +196,7 @@ static void create_base_not_aligned_to_size_gives_eio(void **state)
 static void create_with_unreadable_secs_gives_efault(void **state)
 {
 	struct raw *r = *state;
-	struct sgx_enclave_create c = {.src = 8};
+	struct sgx_enclave_create c = { .src = 8 };
 
 	assert_int_equal(errno_of(r->fd, SGX_IOC_ENCLAVE_CREATE, NULL), EFAULT);
 	assert_int_equal(errno_of(r->fd, SGX_IOC_ENCLAVE_CREATE, &c), EFAULT);
@@ -221,9 +221,9 @@ static void add_after_init_gives_einval(void **state)
 static void add_with_misaligned_source_gives_einval(void **state)
 {
 	struct raw *r = *state;
-	struct sgx_enclave_add_pages a = {.src = (uintptr_t)r->pages + 64,
-					  .length = PAGE,
-					  .secinfo = (uintptr_t)&r->secinfo};
+	struct sgx_enclave_add_pages a = { .src = (uintptr_t)r->pages + 64,
+					   .length = PAGE,
+					   .secinfo = (uintptr_t)&r->secinfo };
 
 	assert_int_equal(create(r), 0);
 	r->secinfo.flags = SECINFO_REG | R;
@@ -262,8 +262,9 @@ static void add_with_invalid_secinfo_gives_einval(void **state)
 static void add_with_unreadable_secinfo_gives_efault(void **state)
 {
 	struct raw *r = *state;
-	struct sgx_enclave_add_pages a = {
-		.src = (uintptr_t)r->pages, .length = PAGE, .secinfo = 64};
+	struct sgx_enclave_add_pages a = { .src = (uintptr_t)r->pages,
+					   .length = PAGE,
+					   .secinfo = 64 };
 
 	assert_int_equal(create(r), 0);
 	assert_int_equal(errno_of(r->fd, SGX_IOC_ENCLAVE_ADD_PAGES, &a),
@@ -328,7 +329,7 @@ static void init_with_foreign_vendor_gives_einval(void **state)
 static void init_with_unreadable_sigstruct_gives_efault(void **state)
 {
 	struct raw *r = *state;
-	struct sgx_enclave_init in = {.sigstruct = 4096};
+	struct sgx_enclave_init in = { .sigstruct = 4096 };
 
 	assert_int_equal(create(r), 0);
 	assert_int_equal(errno_of(r->fd, SGX_IOC_ENCLAVE_INIT, &in), EFAULT);
@@ -338,7 +339,7 @@ static void init_with_unreadable_sigstruct_gives_efault(void **state)
 static void entry_before_init_raises_gp(void **state)
 {
 	struct raw *r = *state;
-	struct sgx2_sim_run run = {.tcs = 0};
+	struct sgx2_sim_run run = { .tcs = 0 };
 
 	assert_int_equal(create(r), 0);
 	assert_int_equal(add(r, 0, 1, SECINFO_TCS, NULL), 0);
@@ -380,7 +381,7 @@ static void mappings_reach_past_the_range_until_init(void **state)
 static void provision_gives_einval_and_vepc_command_enotty(void **state)
 {
 	struct raw *r = *state;
-	struct sgx_enclave_provision p = {.fd = 0};
+	struct sgx_enclave_provision p = { .fd = 0 };
 
 	assert_int_equal(errno_of(r->fd, SGX_IOC_ENCLAVE_PROVISION, &p),
 			 EINVAL);

@@ -93,7 +93,7 @@ static void mapping_keeps_the_enclave_after_the_last_close(void **state)
 static void other_descriptors_and_memory_pass_through(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_remove_pages rm = {0};
+	struct sgx_enclave_remove_pages rm = { 0 };
 	int fds[2], avail = -1;
 	void *p;
 

@@ -63,10 +63,10 @@ static void inject(int fd, const char *script)
 static void busy_enclave_gives_ebusy_without_write_back(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {.offset = fx->data_off,
-					     .length = PAGE,
-					     .page_type = TRIM,
-					     .count = 77};
+	struct sgx_enclave_modify_types p = { .offset = fx->data_off,
+					      .length = PAGE,
+					      .page_type = TRIM,
+					      .count = 77 };
 
 	inject(fx->fd, "kind=busy");
 	assert_int_equal(errno_of(fx->fd, MODT, &p), EBUSY);
@@ -83,9 +83,9 @@ static void busy_enclave_gives_ebusy_without_write_back(void **state)
 static void kernel_without_edmm_ioctls_gives_enotty(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_restrict_permissions rp = {.count = 77};
-	struct sgx_enclave_modify_types mp = {.count = 77};
-	struct sgx_enclave_remove_pages dp = {.count = 77};
+	struct sgx_enclave_restrict_permissions rp = { .count = 77 };
+	struct sgx_enclave_modify_types mp = { .count = 77 };
+	struct sgx_enclave_remove_pages dp = { .count = 77 };
 
 	set_config(fx->fd, SGX2_SIM_KERNEL_5_X, 1);
 	assert_int_equal(errno_of(fx->fd, RESTRICT, &rp), ENOTTY);
@@ -128,8 +128,9 @@ static void expect_einval_unwritten(int fd, struct sgx_enclave_modify_types *p)
 static void misaligned_offset_gives_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {
-		.offset = fx->data_off + 8, .length = PAGE, .page_type = TRIM};
+	struct sgx_enclave_modify_types p = { .offset = fx->data_off + 8,
+					      .length = PAGE,
+					      .page_type = TRIM };
 
 	expect_einval_unwritten(fx->fd, &p);
 }
@@ -137,8 +138,8 @@ static void misaligned_offset_gives_einval(void **state)
 static void zero_length_gives_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {.offset = fx->data_off,
-					     .page_type = TRIM};
+	struct sgx_enclave_modify_types p = { .offset = fx->data_off,
+					      .page_type = TRIM };
 
 	expect_einval_unwritten(fx->fd, &p);
 }
@@ -146,8 +147,9 @@ static void zero_length_gives_einval(void **state)
 static void misaligned_length_gives_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {
-		.offset = fx->data_off, .length = PAGE + 1, .page_type = TRIM};
+	struct sgx_enclave_modify_types p = { .offset = fx->data_off,
+					      .length = PAGE + 1,
+					      .page_type = TRIM };
 
 	expect_einval_unwritten(fx->fd, &p);
 }
@@ -155,9 +157,9 @@ static void misaligned_length_gives_einval(void **state)
 static void range_past_enclave_size_gives_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {.offset = fx->size - PAGE,
-					     .length = 2 * PAGE,
-					     .page_type = TRIM};
+	struct sgx_enclave_modify_types p = { .offset = fx->size - PAGE,
+					      .length = 2 * PAGE,
+					      .page_type = TRIM };
 
 	expect_einval_unwritten(fx->fd, &p);
 }
@@ -165,9 +167,9 @@ static void range_past_enclave_size_gives_einval(void **state)
 static void wrapping_range_gives_einval_since_6_1(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {.offset = ~0ull - PAGE + 1,
-					     .length = 2 * PAGE,
-					     .page_type = TRIM};
+	struct sgx_enclave_modify_types p = { .offset = ~0ull - PAGE + 1,
+					      .length = 2 * PAGE,
+					      .page_type = TRIM };
 
 	expect_einval_unwritten(fx->fd, &p);
 }
@@ -176,9 +178,9 @@ static void wrapping_range_gives_einval_since_6_1(void **state)
 static void wrapping_range_finds_no_page_on_6_0(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {.offset = ~0ull - PAGE + 1,
-					     .length = 2 * PAGE,
-					     .page_type = TRIM};
+	struct sgx_enclave_modify_types p = { .offset = ~0ull - PAGE + 1,
+					      .length = 2 * PAGE,
+					      .page_type = TRIM };
 
 	set_config(fx->fd, SGX2_SIM_KERNEL_6_0, 1);
 	assert_int_equal(errno_of(fx->fd, MODT, &p), EFAULT);
@@ -190,8 +192,9 @@ static void wrapping_range_finds_no_page_on_6_0(void **state)
 static void restrict_bits_beyond_rwx_give_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_restrict_permissions p = {
-		.offset = fx->data_off, .length = PAGE, .permissions = R | 0x8};
+	struct sgx_enclave_restrict_permissions p = { .offset = fx->data_off,
+						      .length = PAGE,
+						      .permissions = R | 0x8 };
 
 	assert_int_equal(errno_of(fx->fd, RESTRICT, &p), EINVAL);
 	assert_int_equal(errno_readonly(fx->fd, RESTRICT, &p, sizeof(p)),
@@ -202,8 +205,9 @@ static void restrict_bits_beyond_rwx_give_einval(void **state)
 static void restrict_write_without_read_gives_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_restrict_permissions p = {
-		.offset = fx->data_off, .length = PAGE, .permissions = W};
+	struct sgx_enclave_restrict_permissions p = { .offset = fx->data_off,
+						      .length = PAGE,
+						      .permissions = W };
 
 	assert_int_equal(errno_of(fx->fd, RESTRICT, &p), EINVAL);
 	assert_int_equal(errno_readonly(fx->fd, RESTRICT, &p, sizeof(p)),
@@ -224,9 +228,9 @@ static void restrict_to_no_permissions_is_accepted(void **state)
 static void modify_page_type_beyond_8_bits_gives_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {.offset = fx->data_off,
-					     .length = PAGE,
-					     .page_type = 0x100 | TRIM};
+	struct sgx_enclave_modify_types p = { .offset = fx->data_off,
+					      .length = PAGE,
+					      .page_type = 0x100 | TRIM };
 
 	expect_einval_unwritten(fx->fd, &p);
 }
@@ -235,16 +239,17 @@ static void modify_page_type_beyond_8_bits_gives_einval(void **state)
 static void result_or_count_nonzero_on_input_gives_einval(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types mp = {.offset = fx->data_off,
-					      .length = PAGE,
-					      .page_type = TRIM,
-					      .result = 1};
-	struct sgx_enclave_restrict_permissions rp = {.offset = fx->data_off,
-						      .length = PAGE,
-						      .permissions = R,
-						      .count = PAGE};
-	struct sgx_enclave_remove_pages dp = {
-		.offset = fx->data_off, .length = PAGE, .count = PAGE};
+	struct sgx_enclave_modify_types mp = { .offset = fx->data_off,
+					       .length = PAGE,
+					       .page_type = TRIM,
+					       .result = 1 };
+	struct sgx_enclave_restrict_permissions rp = { .offset = fx->data_off,
+						       .length = PAGE,
+						       .permissions = R,
+						       .count = PAGE };
+	struct sgx_enclave_remove_pages dp = { .offset = fx->data_off,
+					       .length = PAGE,
+					       .count = PAGE };
 
 	expect_einval_unwritten(fx->fd, &mp);
 	mp.result = 0;
@@ -277,8 +282,9 @@ static void unreadable_struct_gives_efault_and_changes_nothing(void **state)
 static void unwritable_struct_gives_efault_after_the_work(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {
-		.offset = fx->data_off, .length = PAGE, .page_type = TRIM};
+	struct sgx_enclave_modify_types p = { .offset = fx->data_off,
+					      .length = PAGE,
+					      .page_type = TRIM };
 
 	assert_int_equal(errno_readonly(fx->fd, MODT, &p, sizeof(p)), EFAULT);
 	assert_int_equal(page_at(fx->fd, fx->data_off).type, TRIM);
@@ -289,10 +295,10 @@ static void unwritable_struct_gives_efault_after_the_work(void **state)
 static void modify_to_reg_gives_einval_written_back(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {.offset = fx->data_off,
-					     .length = PAGE,
-					     .page_type =
-						     SGX2_SIM_PAGE_TYPE_REG};
+	struct sgx_enclave_modify_types p = { .offset = fx->data_off,
+					      .length = PAGE,
+					      .page_type =
+						      SGX2_SIM_PAGE_TYPE_REG };
 
 	assert_int_equal(errno_of(fx->fd, MODT, &p), EINVAL);
 	assert_int_equal(p.count, 0);
@@ -355,8 +361,9 @@ static void modify_reaching_trim_page_gives_einval_with_count(void **state)
 static void modify_code_page_to_tcs_gives_eperm(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_modify_types p = {
-		.offset = TEXT_OFF, .length = PAGE, .page_type = TCS};
+	struct sgx_enclave_modify_types p = { .offset = TEXT_OFF,
+					      .length = PAGE,
+					      .page_type = TCS };
 
 	assert_int_equal(errno_of(fx->fd, MODT, &p), EPERM);
 	assert_int_equal(p.count, 0);
@@ -399,9 +406,9 @@ static void remove_reaching_unaccepted_page_gives_eperm_with_count(void **state)
 static void page_under_reclaim_gives_eagain_with_count(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx2_sim_fault f = {.kind = SGX2_SIM_FAULT_UNDER_RECLAIM,
-				   .offset = HEAP_OFF + PAGE,
-				   .times = 3};
+	struct sgx2_sim_fault f = { .kind = SGX2_SIM_FAULT_UNDER_RECLAIM,
+				    .offset = HEAP_OFF + PAGE,
+				    .times = 3 };
 	struct ioc r;
 
 	assert_int_equal(sgx2_sim_inject(fx->fd, &f), 0);
@@ -533,7 +540,7 @@ static void success_gives_count_equal_to_length(void **state)
 static void unknown_command_gives_enotty(void **state)
 {
 	struct fx *fx = *state;
-	uint64_t arg[8] = {0};
+	uint64_t arg[8] = { 0 };
 
 	assert_int_equal(errno_of(fx->fd, _IOWR(SGX_MAGIC, 0x08, arg), arg),
 			 ENOTTY);

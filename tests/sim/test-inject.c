@@ -139,8 +139,9 @@ static void under_reclaim_counts_down_its_loads(void **state)
 static void busy_rule_for_one_ioctl_leaves_others_alone(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx_enclave_remove_pages p = {
-		.offset = HEAP_OFF, .length = PAGE, .count = 99};
+	struct sgx_enclave_remove_pages p = { .offset = HEAP_OFF,
+					      .length = PAGE,
+					      .count = 99 };
 
 	inject(fx->fd, "kind=busy,ioctl=remove,times=2");
 	assert_int_equal(modt(fx->fd, HEAP_OFF, PAGE, TRIM).ret, 0);
@@ -169,10 +170,10 @@ static void not_tracked_rule_makes_eaccept_return_11(void **state)
 static void script_arms_the_same_rules_as_structs(void **state)
 {
 	struct fx *fx = *state;
-	struct sgx2_sim_fault f = {.kind = SGX2_SIM_FAULT_ERRNO,
-				   .ioctl = SGX2_SIM_IOCTL_MODIFY,
-				   .page = 1,
-				   .error = EAGAIN};
+	struct sgx2_sim_fault f = { .kind = SGX2_SIM_FAULT_ERRNO,
+				    .ioctl = SGX2_SIM_IOCTL_MODIFY,
+				    .page = 1,
+				    .error = EAGAIN };
 	struct ioc a, b;
 
 	assert_int_equal(sgx2_sim_inject(fx->fd, &f), 0);

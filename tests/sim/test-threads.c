@@ -53,11 +53,11 @@ static void wait_pages_modified(struct fx *fx, uint64_t n)
 static void concurrent_ioctl_gets_ebusy_without_write_back(void **state)
 {
 	struct fx *fx = *state;
-	struct job j = {.fx = fx};
-	struct sgx_enclave_restrict_permissions p = {.offset = fx->data_off,
-						     .length = PAGE,
-						     .permissions = R,
-						     .count = 77};
+	struct job j = { .fx = fx };
+	struct sgx_enclave_restrict_permissions p = { .offset = fx->data_off,
+						      .length = PAGE,
+						      .permissions = R,
+						      .count = 77 };
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, trim_heap, &j), 0);
@@ -77,7 +77,7 @@ static void concurrent_ioctl_gets_ebusy_without_write_back(void **state)
 static void enclave_runs_while_an_ioctl_is_between_pages(void **state)
 {
 	struct fx *fx = *state;
-	struct job j = {.fx = fx};
+	struct job j = { .fx = fx };
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, trim_heap, &j), 0);
@@ -113,8 +113,8 @@ static void *lib_restrict(void *arg)
 static void run_two(struct fx *fx, struct sgx2_enclave *a,
 		    struct sgx2_enclave *b)
 {
-	struct lib_job j1 = {.encl = a, .offset = HEAP_OFF};
-	struct lib_job j2 = {.encl = b, .offset = HEAP_OFF + 4 * PAGE};
+	struct lib_job j1 = { .encl = a, .offset = HEAP_OFF };
+	struct lib_job j2 = { .encl = b, .offset = HEAP_OFF + 4 * PAGE };
 	pthread_t t1, t2;
 
 	assert_int_equal(pthread_create(&t1, NULL, lib_restrict, &j1), 0);
