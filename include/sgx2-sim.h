@@ -384,8 +384,9 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
 
 /*
  * Kinds. The first five fire at page @page (0-based) of the @nth (1-based)
- * call of @ioctl counted from when the rule was armed (any outcome
- * counts); a call that stops before that page spends the rule unfired.
+ * call of @ioctl counted from when the rule was armed (every call that
+ * gets past the busy bit counts, whatever its outcome); a call that stops
+ * before that page spends the rule unfired.
  *
  * ERRNO        the page load fails: @error EAGAIN (page being reclaimed),
  *              EFAULT (load error) or EBUSY (as REMOVE_PAGES's reclaimer
