@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -90,6 +91,51 @@ static void mapping_keeps_the_enclave_after_the_last_close(void **state)
 	free(fx);
 }
 
+/* A descriptor left by dup() keeps an unmapped enclave alive. */
+static void last_descriptor_keeps_the_enclave(void **state)
+{
+	struct sgx2_sim_info info;
+	int fd = sgx2_sim_open(0), fd2;
+
+	(void)state;
+	assert_true(fd >= 0);
+	fd2 = dup(fd);
+	assert_true(fd2 >= 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(sgx2_sim_get_info(fd2, &info), 0);
+	assert_int_equal(close(fd2), 0);
+}
+
+/* Whether any simulated enclave's memfd is still mapped. */
+static int memfd_mapped(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int found = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, "/memfd:sgx2-sim-") != NULL;
+	fclose(f);
+	return found;
+}
+
+/* With neither descriptors nor mappings left, the enclave is freed. */
+static void enclave_ends_with_its_last_descriptor_and_mapping(void **state)
+{
+	struct fx *fx = fx_new(1);
+	int fd;
+
+	(void)state;
+	assert_true(memfd_mapped()); /* the model's own view of the pages */
+	fd = dup(fx->fd);
+	assert_int_equal(sgx2_sim_enclave_destroy(fx->fd), 0);
+	assert_true(memfd_mapped()); /* still open through fd */
+	assert_int_equal(close(fd), 0);
+	assert_false(memfd_mapped());
+	free(fx);
+}
+
 static void other_descriptors_and_memory_pass_through(void **state)
 {
 	struct fx *fx = *state;
@@ -146,6 +192,9 @@ int main(void)
 		T(duplicated_descriptor_reaches_the_same_enclave),
 		cmocka_unit_test(
 			mapping_keeps_the_enclave_after_the_last_close),
+		cmocka_unit_test(last_descriptor_keeps_the_enclave),
+		cmocka_unit_test(
+			enclave_ends_with_its_last_descriptor_and_mapping),
 		T(other_descriptors_and_memory_pass_through),
 		T(foreign_mapping_over_the_enclave_replaces_it),
 	};
