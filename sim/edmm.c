@@ -33,7 +33,7 @@ typedef int (*page_step)(struct sim_encl *e, struct sim_page *p, uint64_t addr,
 /* sgx_ioc_sgx2_ready(): runs before the struct is even read. */
 static int sgx2_ready(const struct sim_encl *e)
 {
-	if (!e->cfg.sgx2)
+	if (!e->icfg.sgx2)
 		return -ENODEV;
 	if (!e->initialized)
 		return -EINVAL;

@@ -122,6 +122,7 @@ struct sim_encl {
 	pthread_mutex_t lock;
 
 	struct sgx2_sim_config cfg;
+	struct sgx2_sim_config icfg; /* cfg as the ioctl in flight saw it */
 	int created;
 	int initialized;
 	uint64_t base;

@@ -27,7 +27,7 @@ int sim__validate_offset_length(const struct sim_encl *e, uint64_t offset,
 		return -EINVAL;
 	if (!length || (length & (SIM_PAGE - 1)))
 		return -EINVAL;
-	if (e->cfg.kernel != SGX2_SIM_KERNEL_6_0 && offset + length < offset)
+	if (e->icfg.kernel != SGX2_SIM_KERNEL_6_0 && offset + length < offset)
 		return -EINVAL;
 	if (offset + length - SIM_PAGE >= e->size)
 		return -EINVAL;
@@ -57,7 +57,7 @@ static long edmm(struct sim_encl *e, unsigned long cmd, void *arg)
 	long ret;
 
 	/* A kernel before v6.0 does not know these commands. */
-	if (e->cfg.kernel == SGX2_SIM_KERNEL_5_X)
+	if (e->icfg.kernel == SGX2_SIM_KERNEL_5_X)
 		return -ENOTTY;
 	pthread_mutex_lock(&e->lock);
 	sim__rules_start(e, nr);
@@ -98,6 +98,7 @@ long sim__ioctl(struct sim_encl *e, int fd, unsigned long cmd, void *arg)
 		return -EBUSY;
 	}
 	pthread_mutex_lock(&e->lock);
+	e->icfg = e->cfg; /* ioctls are serialised by the busy bit */
 	forced = sim__rule_busy(e, cmd);
 	if (forced) {
 		e->stats.busy++;
