@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sgx2-sim - a userspace model of the Linux SGX driver (/dev/sgx_enclave)
+ * for testing SGX2/EDMM code without SGX hardware.
+ *
+ * The simulator answers ioctl(), mmap(), mprotect(), munmap() and close()
+ * on its own enclave file descriptors the way the kernel's driver does
+ * (v6.0 and later; see doc/simulator.md), and passes every other
+ * descriptor and address to the real system call. It interposes those
+ * libc symbols, so attach it by linking -lsgx2-sim (pkg-config:
+ * libsgx2-sim) or with LD_PRELOAD=libsgx2-sim.so.0. Code that would run
+ * inside the enclave (EACCEPT, EMODPE, loads and stores) is modelled by the
+ * sgx2_sim_enclave-side calls below, each one enclave entry.
+ *
+ * Error convention: every function that returns int returns 0 (or a
+ * non-negative value where stated) on success or a negative errno value,
+ * and never touches errno. A descriptor that is open but not a simulator
+ * enclave gets -ENOTTY; one that is not open gets -EBADF. Offsets are
+ * relative to the enclave base, lengths are bytes.
+ */
+#ifndef SGX2_SIM_H
+#define SGX2_SIM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SGX2_SIM_PAGE_SIZE 4096u
+
+/* EPC page types (SECINFO bits 15:8). */
+#define SGX2_SIM_PAGE_TYPE_SECS 0u
+#define SGX2_SIM_PAGE_TYPE_TCS 1u
+#define SGX2_SIM_PAGE_TYPE_REG 2u
+#define SGX2_SIM_PAGE_TYPE_TRIM 4u
+
+/* SECINFO flags: permissions, state bits, page type. */
+#define SGX2_SIM_SECINFO_R 0x01u
+#define SGX2_SIM_SECINFO_W 0x02u
+#define SGX2_SIM_SECINFO_X 0x04u
+#define SGX2_SIM_SECINFO_PENDING 0x08u
+#define SGX2_SIM_SECINFO_MODIFIED 0x10u
+#define SGX2_SIM_SECINFO_PR 0x20u
+#define SGX2_SIM_SECINFO_TYPE(t) ((uint64_t)(t) << 8)
+
+/* ------------------------------------------------------------------ */
+/* Opening an enclave, modes                                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * sgx2_sim_open() - open a simulated enclave, like open("/dev/sgx_enclave")
+ * @flags: 0 or O_CLOEXEC; nothing else is accepted
+ *
+ * The descriptor is a real one (a memfd holding the enclave's page data),
+ * so close(), dup() and fork() work on it; the enclave lives while a
+ * descriptor or a mapping of it remains. The enclave takes the default
+ * configuration (sgx2_sim_set_default_config()).
+ *
+ * Return: the new descriptor (>= 0), or -EINVAL for other @flags, or the
+ * negative errno of memfd_create() (-EMFILE, -ENOMEM, ...).
+ */
+int sgx2_sim_open(int flags);
+
+/**
+ * sgx2_sim_set_device() - make open("/dev/sgx_enclave") open a simulator
+ * @enable: 1 to redirect open(), open64(), openat() and openat64() of
+ *          exactly "/dev/sgx_enclave" (and their _2 fortified forms) to
+ *          sgx2_sim_open(); 0 to pass them to the system again
+ *
+ * The environment variable SGX2_SIM_DEVICE=1 sets it at start-up, so that
+ * an unmodified loader run with LD_PRELOAD gets simulated enclaves.
+ *
+ * Return: 0, or -EINVAL when @enable is neither 0 nor 1.
+ */
+int sgx2_sim_set_device(int enable);
+
+/* The kernel being modelled (struct sgx2_sim_config.kernel). */
+#define SGX2_SIM_KERNEL_6_1 0u /* v6.1 and later: the default */
+#define SGX2_SIM_KERNEL_6_0 1u /* v6.0: no offset+length overflow check */
+#define SGX2_SIM_KERNEL_5_X 2u /* before v6.0: no EDMM ioctls, no EAUG */
+
+/*
+ * What machine the enclave lives on. SGX2 absent: the EDMM ioctls give
+ * ENODEV, pages are never added on a fault, and EACCEPT/EMODPE raise #GP
+ * (an invalid ENCLU leaf). page_delay_ns sleeps before each page of the
+ * three EDMM ioctls, outside the enclave lock and with the busy bit held,
+ * so that concurrent calls overlap for real.
+ */
+struct sgx2_sim_config {
+	uint32_t kernel;	/* SGX2_SIM_KERNEL_* */
+	uint32_t sgx2;		/* 1: the CPU has SGX2 (default); 0: SGX1 */
+	uint64_t page_delay_ns; /* at most 1000000000 */
+	uint64_t reserved[4];	/* must be 0 */
+};
+
+/**
+ * sgx2_sim_config_init() - fill @cfg with the built-in defaults
+ * @cfg: the configuration to fill (NULL is ignored)
+ *
+ * Defaults: SGX2_SIM_KERNEL_6_1, SGX2 present, no delay. The environment
+ * is not read here (see sgx2_sim_get_default_config()).
+ */
+void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
+
+/**
+ * sgx2_sim_set_default_config() - set the configuration of enclaves opened
+ * from now on
+ * @cfg: the configuration, copied; NULL restores the built-in defaults
+ *
+ * At start-up the defaults come from SGX2_SIM_KERNEL ("6.1", "6.0",
+ * "5.19"), SGX2_SIM_SGX2 ("0", "1") and SGX2_SIM_PAGE_DELAY_NS.
+ *
+ * Return: 0, or -EINVAL for an unknown kernel, sgx2 not 0 or 1, a delay
+ * above one second or non-zero reserved fields (nothing is changed).
+ */
+int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg);
+
+/**
+ * sgx2_sim_get_default_config() - read the configuration new enclaves get
+ * @cfg: where it is stored
+ *
+ * Return: 0, or -EINVAL for a NULL @cfg.
+ */
+int sgx2_sim_get_default_config(struct sgx2_sim_config *cfg);
+
+/**
+ * sgx2_sim_configure() - change one enclave's configuration
+ * @fd:  the enclave
+ * @cfg: the configuration, copied
+ *
+ * Takes effect at the next ioctl or enclave entry.
+ *
+ * Return: 0; -EINVAL for a NULL or invalid @cfg (as for
+ * sgx2_sim_set_default_config()); -EBADF; -ENOTTY.
+ */
+int sgx2_sim_configure(int fd, const struct sgx2_sim_config *cfg);
+
+/**
+ * sgx2_sim_get_config() - read one enclave's configuration
+ * @fd:  the enclave
+ * @cfg: where it is stored
+ *
+ * Return: 0; -EINVAL for a NULL @cfg; -EBADF; -ENOTTY.
+ */
+int sgx2_sim_get_config(int fd, struct sgx2_sim_config *cfg);
+
+/* ------------------------------------------------------------------ */
+/* Building an enclave in one call                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A run of pages added with SGX_IOC_ENCLAVE_ADD_PAGES: REG pages with
+ * SGX2_SIM_SECINFO_R/W/X permissions (W needs R), or TCS pages with
+ * perms 0. Mapped MAP_SHARED|MAP_FIXED at base + offset with the
+ * matching PROT (TCS: PROT_READ|PROT_WRITE).
+ */
+struct sgx2_sim_segment {
+	uint64_t offset;   /* page aligned, from the enclave base */
+	uint64_t pages;	   /* at least 1 */
+	uint32_t type;	   /* SGX2_SIM_PAGE_TYPE_REG or _TCS */
+	uint32_t perms;	   /* SGX2_SIM_SECINFO_R/W/X */
+	const void *src;   /* pages * 4096 bytes of contents, or NULL: zeros */
+	uint64_t reserved; /* must be 0 */
+};
+
+struct sgx2_sim_layout {
+	uint64_t size; /* SECS.SIZE: a power of two, 8 KiB to 1 TiB */
+	const struct sgx2_sim_segment *segs;
+	uint32_t nsegs;
+	uint32_t reserved0;   /* must be 0 */
+	uint64_t reserved[2]; /* must be 0 */
+};
+
+/**
+ * sgx2_sim_enclave_create() - open, create, add, initialise and map an
+ * enclave
+ * @layout: size and segments; segments must not overlap and must lie
+ *          inside the size
+ * @fd:     where the new enclave descriptor is stored
+ * @base:   where the enclave base (SECS.BASE, aligned to the size) is stored
+ *
+ * Does what a loader does: reserves [base, base + size) with a PROT_NONE
+ * MAP_SHARED mapping of the enclave, SGX_IOC_ENCLAVE_CREATE,
+ * SGX_IOC_ENCLAVE_ADD_PAGES per segment, SGX_IOC_ENCLAVE_INIT, then maps
+ * each segment. The rest of the range stays mapped PROT_NONE. The
+ * enclave's counters start at zero. SGX_IOC_ENCLAVE_INIT does not check
+ * a signature: there is none.
+ *
+ * Return: 0; -EINVAL for NULL arguments, a bad size, bad segments or
+ * non-zero reserved fields; -ENOMEM; or the errno of the step that failed
+ * (nothing is left open or mapped then).
+ */
+int sgx2_sim_enclave_create(const struct sgx2_sim_layout *layout, int *fd,
+			    uint64_t *base);
+
+/**
+ * sgx2_sim_enclave_destroy() - unmap an enclave's range and close @fd
+ * @fd: the enclave
+ *
+ * Unmaps [base, base + size) when the enclave was created, then closes
+ * @fd. Other descriptors of the enclave stay open.
+ *
+ * Return: 0; -EBADF; -ENOTTY (nothing is closed then).
+ */
+int sgx2_sim_enclave_destroy(int fd);
+
+/* What sgx2_sim_get_info() reports. */
+struct sgx2_sim_info {
+	uint64_t base; /* SECS.BASE, or 0 before CREATE */
+	uint64_t size; /* SECS.SIZE, or 0 before CREATE */
+	uint32_t created;
+	uint32_t initialized;
+	uint64_t reserved[2];
+};
+
+/**
+ * sgx2_sim_get_info() - read an enclave's base, size and state
+ * @fd:   the enclave
+ * @info: where it is stored
+ *
+ * Return: 0; -EINVAL for a NULL @info; -EBADF; -ENOTTY.
+ */
+int sgx2_sim_get_info(int fd, struct sgx2_sim_info *info);
+
+/* ------------------------------------------------------------------ */
+/* Inside the enclave                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Values of struct sgx2_sim_run.function, as the vDSO reports them. */
+#define SGX2_SIM_EENTER 2u  /* the entry itself faulted */
+#define SGX2_SIM_ERESUME 3u /* an exception inside: resume to retry */
+#define SGX2_SIM_EEXIT 4u   /* the operation completed */
+
+/*
+ * One enclave entry, reported like struct sgx_enclave_run. In: tcs, the
+ * address of the TCS page to enter through (it must be an accepted TCS
+ * page mapped readable, and not interrupted), or 0 for an entry that
+ * models no TCS at all. Out: everything else, cleared at each call.
+ *
+ * An exception inside the enclave (a #PF with the SGX bit, a PTE
+ * permission fault, a #GP) ends the entry with function ERESUME: the
+ * TCS then keeps the faulting operation, sgx2_sim_eresume() runs it
+ * again, and EENTER through it raises #GP until then. With tcs 0 the
+ * operation is simply abandoned.
+ */
+struct sgx2_sim_run {
+	uint64_t tcs;		       /* in */
+	uint32_t function;	       /* SGX2_SIM_EENTER/ERESUME/EEXIT */
+	uint16_t exception_vector;     /* 14 #PF, 13 #GP; 0 without */
+	uint16_t exception_error_code; /* #PF error code */
+	uint64_t exception_addr;       /* faulting address */
+	uint64_t ret;		       /* EAX of the last EACCEPT: 0, 11, 19 */
+	uint64_t value;		       /* sgx2_sim_read(): the word read */
+	uint64_t done;		       /* eaccept_range: bytes accepted */
+	uint64_t reserved[2];
+};
+
+/*
+ * The enclave-side calls. Each is one enclave entry (EENTER through
+ * run->tcs) and returns 0 when the entry took place, whatever happened
+ * inside (see @run); a negative errno means the call itself was wrong and
+ * nothing ran: -EINVAL for a NULL @run or non-zero run->reserved, an
+ * address outside the enclave range, or a word that crosses a page;
+ * -EBADF; -ENOTTY. Entering an enclave that is not initialised is not an
+ * error of the call: the entry reports #GP, as the CPU would.
+ */
+
+/**
+ * sgx2_sim_enter() - enter through run->tcs and exit at once (a NOP)
+ * @fd:  the enclave
+ * @run: the entry
+ *
+ * Return: 0 or a negative errno (see above).
+ */
+int sgx2_sim_enter(int fd, struct sgx2_sim_run *run);
+
+/**
+ * sgx2_sim_eresume() - resume the TCS run->tcs after an exception
+ * @fd:  the enclave
+ * @run: the entry; run->tcs must not be 0
+ *
+ * Re-executes the instruction that faulted and, when it completes, the
+ * rest of the operation (an EACCEPT range continues).
+ *
+ * Return: 0; -EINVAL for tcs 0 or a TCS that is not interrupted; or a
+ * negative errno as above.
+ */
+int sgx2_sim_eresume(int fd, struct sgx2_sim_run *run);
+
+/**
+ * sgx2_sim_read() - load a 64-bit word inside the enclave
+ * @fd:   the enclave
+ * @run:  the entry; run->value gets the word
+ * @addr: the address, within one page of the enclave range
+ *
+ * Checks as the CPU and kernel do: a mapping allowing reads (else #PF,
+ * error code 0x4 or 0x5); a page (else EAUG on SGX2 and a #PF with the SGX
+ * bit, since the new page is PENDING); PTE flags within vm_max_prot_bits
+ * (else #PF); EPCM REG, not PENDING or MODIFIED, R (else #PF 0x8005).
+ *
+ * Return: 0 or a negative errno (see above).
+ */
+int sgx2_sim_read(int fd, struct sgx2_sim_run *run, uint64_t addr);
+
+/**
+ * sgx2_sim_write() - store a 64-bit word inside the enclave
+ * @fd:    the enclave
+ * @run:   the entry
+ * @addr:  the address, within one page of the enclave range
+ * @value: the word
+ *
+ * As sgx2_sim_read() with write checks: a mapping without PROT_WRITE
+ * faults with 0x6, or 0x7 when a PTE is present; EPCM without W, or a
+ * PENDING, MODIFIED, TCS or TRIM page faults with 0x8007.
+ *
+ * Return: 0 or a negative errno (see above).
+ */
+int sgx2_sim_write(int fd, struct sgx2_sim_run *run, uint64_t addr,
+		   uint64_t value);
+
+/**
+ * sgx2_sim_eaccept() - ENCLU[EACCEPT] on one page
+ * @fd:      the enclave
+ * @run:     the entry; run->ret gets EAX
+ * @addr:    the page address
+ * @secinfo: SECINFO.FLAGS, e.g. 0x410 after TRIM, 0x20B for an added page
+ *
+ * A malformed request (misaligned address, reserved SECINFO bits, W
+ * without R, a type other than REG/TCS/TRIM, REG with MODIFIED, TCS/TRIM
+ * with PENDING or without MODIFIED) raises #GP. The page is reached
+ * through a mapping as a read: an unbacked address is added (EAUG) and
+ * then accepted. run->ret: 0; 19 (SGX_PAGE_ATTRIBUTES_MISMATCH) when
+ * @secinfo differs from the EPCM entry (type, R/W/X, PENDING, MODIFIED,
+ * PR); 11 (SGX_NOT_TRACKED) only when injected.
+ *
+ * Return: 0 or a negative errno (see above).
+ */
+int sgx2_sim_eaccept(int fd, struct sgx2_sim_run *run, uint64_t addr,
+		     uint64_t secinfo);
+
+/**
+ * sgx2_sim_eaccept_range() - EACCEPT every page of a range in one entry
+ * @fd:      the enclave
+ * @run:     the entry; run->done gets the bytes accepted
+ * @addr:    the first page
+ * @length:  bytes, a non-zero multiple of the page size
+ * @secinfo: SECINFO.FLAGS for every page
+ *
+ * Stops at the first page that does not return 0: run->ret holds its code,
+ * or the exception fields the fault; run->done = bytes accepted before it.
+ * This is what an EACCEPT callback handed a whole range does.
+ *
+ * Return: 0 or a negative errno (see above; -EINVAL for a bad @length).
+ */
+int sgx2_sim_eaccept_range(int fd, struct sgx2_sim_run *run, uint64_t addr,
+			   uint64_t length, uint64_t secinfo);
+
+/**
+ * sgx2_sim_emodpe() - ENCLU[EMODPE]: extend a REG page's EPCM permissions
+ * @fd:      the enclave
+ * @run:     the entry
+ * @addr:    the page address
+ * @secinfo: the permissions to add (R/W/X; other bits raise #GP)
+ *
+ * No return code: a misaligned address, reserved bits or W without R raise
+ * #GP; a page that is not REG, or PENDING or MODIFIED, raises #PF with the
+ * SGX bit. Page tables and vm_max_prot_bits are not changed.
+ *
+ * Return: 0 or a negative errno (see above).
+ */
+int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
+		    uint64_t secinfo);
+
+/* ------------------------------------------------------------------ */
+/* Fault injection                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Which ioctl a rule counts (struct sgx2_sim_fault.ioctl): the ioctl nr. */
+#define SGX2_SIM_IOCTL_ANY 0u
+#define SGX2_SIM_IOCTL_RESTRICT 5u /* SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS */
+#define SGX2_SIM_IOCTL_MODIFY 6u   /* SGX_IOC_ENCLAVE_MODIFY_TYPES */
+#define SGX2_SIM_IOCTL_REMOVE 7u   /* SGX_IOC_ENCLAVE_REMOVE_PAGES */
+
+/*
+ * Kinds. The first five fire at page @page (0-based) of the @nth (1-based)
+ * call of @ioctl counted from when the rule was armed (every call that
+ * gets past the busy bit counts, whatever its outcome); a call that stops
+ * before that page spends the rule unfired.
+ *
+ * ERRNO        the page load fails: @error EAGAIN (page being reclaimed),
+ *              EFAULT (load error) or EBUSY (as REMOVE_PAGES's reclaimer
+ *              race, but at the load; RESTRICT/MODIFY never return it:
+ *              for testing callers). The loop stops, count = pages before.
+ * RECLAIM_RACE the reclaimer owns the page when the kernel takes it off
+ *              its list: MODIFY_TYPES REG->TCS gives EAGAIN (max prot
+ *              restored), REMOVE_PAGES gives EBUSY. Other steps have no
+ *              such point and do not fire it. Not for RESTRICT.
+ * ENCLS_CODE   EMODPR/EMODT return @sgx_code (1..255; 7 is the realistic
+ *              one): EFAULT and result = code. In REMOVE_PAGES it is the
+ *              EMODPR probe, and a code there means EPERM.
+ * ENCLS_FAULT  EMODPR/EMODT fault (#GP): EFAULT, result untouched; in
+ *              REMOVE_PAGES, EPERM.
+ * ETRACK       ETRACK fails twice: EFAULT, result untouched, after the
+ *              EMODPR/EMODT took effect (MODIFY_TYPES: the kernel type is
+ *              not updated). Not for REMOVE (it has no ETRACK).
+ *
+ * The next three use @offset and @times (0 means 1) instead:
+ * UNDER_RECLAIM the page at @offset is being reclaimed for the next
+ *              @times loads by any EDMM ioctl: EAGAIN at it.
+ * BUSY         the next @times ioctl calls of kind @ioctl (any command
+ *              for ANY) find the busy bit set: EBUSY, nothing read or
+ *              written back.
+ * NOT_TRACKED  the next @times EACCEPTs of the page at @offset that would
+ *              succeed return SGX_NOT_TRACKED (11) instead.
+ */
+#define SGX2_SIM_FAULT_ERRNO 1u
+#define SGX2_SIM_FAULT_RECLAIM_RACE 2u
+#define SGX2_SIM_FAULT_ENCLS_CODE 3u
+#define SGX2_SIM_FAULT_ENCLS_FAULT 4u
+#define SGX2_SIM_FAULT_ETRACK 5u
+#define SGX2_SIM_FAULT_UNDER_RECLAIM 6u
+#define SGX2_SIM_FAULT_BUSY 7u
+#define SGX2_SIM_FAULT_NOT_TRACKED 8u
+
+struct sgx2_sim_fault {
+	uint32_t kind;	      /* SGX2_SIM_FAULT_* */
+	uint32_t ioctl;	      /* SGX2_SIM_IOCTL_* */
+	uint32_t nth;	      /* 1-based; 0 means 1 */
+	uint32_t page;	      /* 0-based page index within that call */
+	uint64_t offset;      /* UNDER_RECLAIM, NOT_TRACKED: page offset */
+	uint32_t times;	      /* UNDER_RECLAIM, BUSY, NOT_TRACKED; 0 means 1 */
+	int32_t error;	      /* ERRNO: EAGAIN, EBUSY or EFAULT (positive) */
+	uint64_t sgx_code;    /* ENCLS_CODE: 1..255 */
+	uint64_t reserved[2]; /* must be 0 */
+};
+
+/**
+ * sgx2_sim_inject() - arm one fault rule on an enclave
+ * @fd:    the enclave
+ * @fault: the rule, copied
+ *
+ * Rules are kept in the order armed; where two of the same kind would
+ * fire at the same point of the same call, the first armed fires and the
+ * other is spent.
+ *
+ * Return: 0; -EINVAL for a NULL @fault, an unknown kind or ioctl, a field
+ * out of range, a field the kind does not use that is not 0, a kind that
+ * cannot fire for that ioctl, or non-zero reserved fields; -ENOMEM;
+ * -EBADF; -ENOTTY.
+ */
+int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault);
+
+/**
+ * sgx2_sim_inject_script() - arm rules written as text
+ * @fd:     the enclave
+ * @script: rules separated by ';' or newlines, each a comma-separated list
+ *          of key=value: kind=errno|reclaim-race|encls|encls-fault|etrack|
+ *          under-reclaim|busy|not-tracked, ioctl=any|restrict|modify|remove,
+ *          nth=N, page=N, offset=N, times=N, error=EAGAIN|EBUSY|EFAULT,
+ *          code=N (numbers in C syntax). Example:
+ *          "kind=errno,ioctl=modify,nth=1,page=2,error=EAGAIN;
+ *          kind=encls,ioctl=remove,code=7"
+ *
+ * The environment variable SGX2_SIM_FAULTS arms a script on every enclave
+ * when it is opened.
+ *
+ * Return: 0; -EINVAL for a syntax error or a rule sgx2_sim_inject() would
+ * refuse (then no rule of the script is armed); -ENOMEM; -EBADF; -ENOTTY.
+ */
+int sgx2_sim_inject_script(int fd, const char *script);
+
+/**
+ * sgx2_sim_clear_faults() - disarm every rule of an enclave
+ * @fd: the enclave
+ *
+ * Return: 0; -EBADF; -ENOTTY.
+ */
+int sgx2_sim_clear_faults(int fd);
+
+/**
+ * sgx2_sim_armed_faults() - how many rules have not fired yet
+ * @fd: the enclave
+ *
+ * Return: the number (>= 0); -EBADF; -ENOTTY.
+ */
+int sgx2_sim_armed_faults(int fd);
+
+/* ------------------------------------------------------------------ */
+/* Counters and page state                                            */
+/* ------------------------------------------------------------------ */
+
+struct sgx2_sim_stats {
+	uint64_t ioctls[8];	    /* calls by ioctl nr 0x00..0x07 */
+	uint64_t ioctls_unknown;    /* other commands (ENOTTY) */
+	uint64_t busy;		    /* EBUSY from the busy bit (incl. BUSY) */
+	uint64_t pages_restricted;  /* EMODPR steps completed */
+	uint64_t pages_modified;    /* EMODT steps completed */
+	uint64_t pages_removed;	    /* pages removed */
+	uint64_t pages_resubmitted; /* see below */
+	uint64_t eaccept_pages;	    /* EACCEPTs that returned 0 */
+	uint64_t eaccept_failed;    /* EACCEPTs that returned a code */
+	uint64_t eaug_pages;	    /* pages added on a fault */
+	uint64_t enclave_entries;   /* EENTERs and ERESUMEs that entered */
+	uint64_t exceptions;	    /* exceptions reported (AEX or EENTER) */
+	uint64_t faults_fired;	    /* injected faults that fired */
+	uint64_t reserved[4];
+};
+/*
+ * pages_resubmitted: an EDMM per-page step reached a page whose last
+ * completed step was the same ioctl with the same argument (permissions
+ * or page type), nothing else having changed the page since (EMODPE,
+ * another step, removal then EAUG reset it; EACCEPT does not), or a
+ * REMOVE_PAGES step reached a page that REMOVE_PAGES had removed. A
+ * caller that resumes from `count` correctly keeps it at 0.
+ */
+
+/**
+ * sgx2_sim_get_stats() - read an enclave's counters
+ * @fd: the enclave
+ * @st: where they are stored
+ *
+ * Return: 0; -EINVAL for a NULL @st; -EBADF; -ENOTTY.
+ */
+int sgx2_sim_get_stats(int fd, struct sgx2_sim_stats *st);
+
+/**
+ * sgx2_sim_reset_stats() - zero an enclave's counters
+ * @fd: the enclave
+ *
+ * Return: 0; -EBADF; -ENOTTY.
+ */
+int sgx2_sim_reset_stats(int fd);
+
+/* One page, as the kernel and the EPCM see it. PROT_* values in max_prot. */
+struct sgx2_sim_page {
+	uint32_t present;    /* 1: an enclave page exists at the offset */
+	uint32_t type;	     /* kernel-tracked type: SGX2_SIM_PAGE_TYPE_* */
+	uint32_t max_prot;   /* vm_max_prot_bits: PROT_READ|WRITE|EXEC */
+	uint32_t epcm_type;  /* EPCM page type */
+	uint32_t epcm_perms; /* EPCM SGX2_SIM_SECINFO_R/W/X */
+	uint32_t pending;    /* EPCM.PENDING */
+	uint32_t modified;   /* EPCM.MODIFIED */
+	uint32_t pr;	     /* EPCM.PR */
+	uint64_t secinfo;    /* the same as SECINFO.FLAGS: what EACCEPT
+				compares with */
+	uint32_t pte;	     /* a page table entry maps it */
+	uint32_t reserved[3];
+};
+
+/**
+ * sgx2_sim_page_state() - read the state of the page at @offset
+ * @fd:     the enclave
+ * @offset: page aligned, below the enclave size
+ * @page:   where it is stored; all zero for an absent page
+ *
+ * Return: 0 (also for an absent page); -EINVAL for a NULL @page, a
+ * misaligned @offset, an @offset past the size, or an enclave not yet
+ * created; -EBADF; -ENOTTY.
+ */
+int sgx2_sim_page_state(int fd, uint64_t offset, struct sgx2_sim_page *page);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SGX2_SIM_H */

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Configuration: the kernel and CPU being modelled, per enclave, with
+ * process-wide defaults read once from the environment (SGX2_SIM_KERNEL,
+ * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_DEVICE, SGX2_SIM_FAULTS)
+ * so that a program run with LD_PRELOAD can be configured without code.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sgx2_sim_config defaults;
+static atomic_int device;
+static const char *env_faults;
+
+SIM_EXPORT void sgx2_sim_config_init(struct sgx2_sim_config *cfg)
+{
+	if (!cfg)
+		return;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->kernel = SGX2_SIM_KERNEL_6_1;
+	cfg->sgx2 = 1;
+}
+
+int sim__config_check(const struct sgx2_sim_config *cfg)
+{
+	unsigned int i;
+
+	if (cfg->kernel > SGX2_SIM_KERNEL_5_X || cfg->sgx2 > 1 ||
+	    cfg->page_delay_ns > 1000000000u)
+		return -EINVAL;
+	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
+		if (cfg->reserved[i])
+			return -EINVAL;
+	return 0;
+}
+
+/* A whole decimal number, or -1. */
+static long long env_number(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0)
+		return -1;
+	return v;
+}
+
+static void read_env(void)
+{
+	int saved_errno = errno;
+	const char *s;
+	long long v;
+
+	sgx2_sim_config_init(&defaults);
+	s = getenv("SGX2_SIM_KERNEL");
+	if (s && !strcmp(s, "6.0"))
+		defaults.kernel = SGX2_SIM_KERNEL_6_0;
+	else if (s && (!strcmp(s, "5.19") || !strcmp(s, "5")))
+		defaults.kernel = SGX2_SIM_KERNEL_5_X;
+	v = env_number(getenv("SGX2_SIM_SGX2"));
+	if (v == 0)
+		defaults.sgx2 = 0;
+	v = env_number(getenv("SGX2_SIM_PAGE_DELAY_NS"));
+	if (v > 0 && v <= 1000000000)
+		defaults.page_delay_ns = (uint64_t)v;
+	if (env_number(getenv("SGX2_SIM_DEVICE")) == 1)
+		atomic_store(&device, 1);
+	env_faults = getenv("SGX2_SIM_FAULTS");
+	errno = saved_errno;
+}
+
+void sim__default_config(struct sgx2_sim_config *cfg)
+{
+	pthread_once(&env_once, read_env);
+	pthread_mutex_lock(&config_lock);
+	*cfg = defaults;
+	pthread_mutex_unlock(&config_lock);
+}
+
+int sim__device_enabled(void)
+{
+	pthread_once(&env_once, read_env);
+	return atomic_load(&device);
+}
+
+const char *sim__env_faults(void)
+{
+	pthread_once(&env_once, read_env);
+	return env_faults;
+}
+
+SIM_EXPORT int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg)
+{
+	struct sgx2_sim_config copy;
+
+	if (cfg) {
+		if (sim__config_check(cfg))
+			return -EINVAL;
+		copy = *cfg;
+	} else {
+		sgx2_sim_config_init(&copy);
+	}
+	pthread_once(&env_once, read_env);
+	pthread_mutex_lock(&config_lock);
+	defaults = copy;
+	pthread_mutex_unlock(&config_lock);
+	return 0;
+}
+
+SIM_EXPORT int sgx2_sim_get_default_config(struct sgx2_sim_config *cfg)
+{
+	if (!cfg)
+		return -EINVAL;
+	sim__default_config(cfg);
+	return 0;
+}
+
+SIM_EXPORT int sgx2_sim_set_device(int enable)
+{
+	if (enable != 0 && enable != 1)
+		return -EINVAL;
+	pthread_once(&env_once, read_env);
+	atomic_store(&device, enable);
+	return 0;
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to libsgx2-sim: never installed. Cross-file symbols carry sim__.
+ *
+ * Locking: sim__registry_lock (the list of enclaves, and every change to the
+ * process's mappings) is taken before an enclave's lock, never after. An
+ * enclave's lock guards its pages, VMAs, TCS states, faults and counters;
+ * VMA arrays change only with both locks held, so either one lets a
+ * reader look at them. The busy bit is separate, as in the kernel.
+ */
+#ifndef SGX2_SIM_INTERNAL_H
+#define SGX2_SIM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sgx2-sim.h"
+
+#define SIM_EXPORT __attribute__((visibility("default")))
+
+#define SIM_PAGE 4096ull
+#define SIM_PAGE_SHIFT 12
+#define SIM_MAX_SIZE (1ull << 40) /* the model's MaxEnclaveSize_64 */
+#define SIM_LEAF_PAGES 512u	  /* pages per page-table leaf */
+
+/* SECINFO bits (SDM); the kernel headers name only the first three. */
+#define SIM_R 0x1u
+#define SIM_W 0x2u
+#define SIM_X 0x4u
+#define SIM_PENDING 0x08u
+#define SIM_MODIFIED 0x10u
+#define SIM_PR 0x20u
+#define SIM_PERMS 0x7u
+#define SIM_STATE (SIM_PENDING | SIM_MODIFIED | SIM_PR)
+
+#define SIM_PT_SECS 0u
+#define SIM_PT_TCS 1u
+#define SIM_PT_REG 2u
+#define SIM_PT_VA 3u
+#define SIM_PT_TRIM 4u
+
+/* SGX return codes the model produces (SDM table "Error codes"). */
+#define SIM_EPC_PAGE_CONFLICT 7u
+#define SIM_NOT_TRACKED 11u
+#define SIM_PAGE_ATTRIBUTES_MISMATCH 19u
+#define SIM_PAGE_NOT_MODIFIABLE 20u
+
+/* x86 #PF error code bits. */
+#define SIM_PF_P 0x1u
+#define SIM_PF_W 0x2u
+#define SIM_PF_U 0x4u
+#define SIM_PF_SGX 0x8000u
+#define SIM_VEC_GP 13u
+#define SIM_VEC_PF 14u
+
+/* SECINFO as ADD_PAGES reads it (not in the uapi header). */
+struct sim_secinfo {
+	uint64_t flags;
+	uint8_t reserved[56];
+} __attribute__((aligned(64)));
+
+/* One enclave page: the kernel's view and the EPCM entry. */
+struct sim_page {
+	uint8_t present;    /* an enclave page exists (page array entry) */
+	uint8_t ktype;	    /* kernel-tracked type: SIM_PT_* */
+	uint8_t max_prot;   /* vm_max_prot_bits, PROT_* */
+	uint8_t epcm_type;  /* EPCM.PT */
+	uint8_t epcm_perms; /* EPCM R/W/X, SECINFO layout */
+	uint8_t epcm_state; /* EPCM PENDING/MODIFIED/PR, SECINFO layout */
+	uint8_t pte;	    /* a PTE maps it in this process */
+	uint8_t last_nr;    /* ioctl nr of the last completed EDMM step, or 0 */
+	uint64_t last_arg;  /* its argument (permissions or page type) */
+};
+
+/* A mapping of the enclave file: [start, end), with the PROT it was given. */
+struct sim_vma {
+	uint64_t start;
+	uint64_t end;
+	int prot;
+};
+
+/* An enclave-side operation, kept by an interrupted TCS for ERESUME. */
+enum sim_op_kind {
+	SIM_OP_NOP,
+	SIM_OP_READ,
+	SIM_OP_WRITE,
+	SIM_OP_EACCEPT,
+	SIM_OP_EMODPE,
+};
+
+struct sim_op {
+	enum sim_op_kind kind;
+	uint64_t addr; /* next page (EACCEPT range) or the target */
+	uint64_t end;  /* EACCEPT range: end of the range */
+	uint64_t arg;  /* SECINFO flags or the value to write */
+	uint64_t done; /* EACCEPT range: bytes accepted so far */
+};
+
+struct sim_tcs {
+	uint64_t addr;
+	struct sim_op op; /* the interrupted operation */
+};
+
+/* An armed fault (a copy of the user's struct plus its progress). */
+struct sim_rule {
+	struct sgx2_sim_fault f;
+	uint32_t seen;	/* matching ioctls since armed */
+	uint32_t armed; /* this ioctl is the nth: fire at page f.page */
+};
+
+struct sim_encl {
+	struct sim_encl *next;
+	unsigned int refs; /* under the registry lock */
+	int dead;	   /* unlinked; freed when refs drops to 0 */
+	uint64_t id;
+	dev_t dev;
+	ino_t ino;
+
+	atomic_flag busy; /* SGX_ENCL_IOCTL */
+	pthread_mutex_t lock;
+
+	struct sgx2_sim_config cfg;
+	struct sgx2_sim_config icfg; /* cfg as the ioctl in flight saw it */
+	int created;
+	int initialized;
+	uint64_t base;
+	uint64_t size;
+	uint64_t attributes;
+	unsigned char *data; /* the memfd, mapped for the model's own use */
+
+	struct sim_page **leaves; /* size / 4096 / SIM_LEAF_PAGES entries */
+	uint64_t nleaves;
+
+	struct sim_vma *vmas; /* sorted, disjoint */
+	size_t nvmas, cap_vmas;
+
+	struct sim_tcs *tcs; /* interrupted TCSs */
+	size_t ntcs, cap_tcs;
+
+	struct sim_rule *rules;
+	size_t nrules, cap_rules;
+
+	struct sgx2_sim_stats stats;
+};
+
+/* registry.c */
+extern pthread_mutex_t sim__registry_lock;
+extern atomic_uint sim__nencl;
+int sim__lookup(int fd, struct sim_encl **out);
+void sim__put(struct sim_encl *e);
+struct sim_encl *sim__find_locked(dev_t dev, ino_t ino);
+struct sim_encl *sim__first_locked(void);
+void sim__maybe_destroy_locked(struct sim_encl *e);
+int sim__fd_alive(const struct sim_encl *e);
+
+/* config.c */
+void sim__default_config(struct sgx2_sim_config *cfg);
+int sim__config_check(const struct sgx2_sim_config *cfg);
+int sim__device_enabled(void);
+const char *sim__env_faults(void);
+
+/* device.c */
+int sim__close(int fd);
+
+/* sys.c: the real system calls, never through an interposed symbol. */
+void *sim__sys_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		    off_t off);
+int sim__sys_munmap(void *addr, size_t len);
+int sim__sys_mprotect(void *addr, size_t len, int prot);
+int sim__sys_ioctl(int fd, unsigned long cmd, void *arg);
+int sim__sys_close(int fd);
+int sim__fstat_id(int fd, dev_t *dev, ino_t *ino);
+int sim__copy_from_user(void *dst, uint64_t src, size_t n);
+int sim__copy_to_user(uint64_t dst, const void *src, size_t n);
+void sim__delay(uint64_t ns);
+
+/* pages.c */
+struct sim_page *sim__page(struct sim_encl *e, uint64_t addr);
+struct sim_page *sim__page_alloc(struct sim_encl *e, uint64_t addr);
+int sim__pages_init(struct sim_encl *e);
+void sim__pages_free(struct sim_encl *e);
+void sim__page_zap(struct sim_encl *e, uint64_t start, uint64_t end);
+uint64_t sim__next_slot(const struct sim_encl *e, uint64_t addr);
+int sim__clip(const struct sim_encl *e, uint64_t *start, uint64_t *end);
+unsigned int sim__prot_of_perms(unsigned int perms);
+
+/* vma.c: the interposed calls, also for the model's own use */
+void *sim__mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int sim__munmap(void *addr, size_t len);
+const struct sim_vma *sim__vma_find(const struct sim_encl *e, uint64_t addr);
+int sim__vma_remap_created(struct sim_encl *e, int fd);
+void sim__vmas_free(struct sim_encl *e);
+
+/* ioctl.c */
+int sim__validate_offset_length(const struct sim_encl *e, uint64_t offset,
+				uint64_t length);
+long sim__ioctl(struct sim_encl *e, int fd, unsigned long cmd, void *arg);
+
+/* build.c: CREATE, ADD_PAGES, INIT, PROVISION */
+long sim__ioc_create(struct sim_encl *e, int fd, void *arg);
+long sim__ioc_add_pages(struct sim_encl *e, void *arg);
+long sim__ioc_init(struct sim_encl *e, void *arg);
+long sim__ioc_provision(struct sim_encl *e, void *arg);
+int sim__add_page(struct sim_encl *e, uint64_t offset, uint64_t secinfo,
+		  const void *src);
+
+/* edmm.c */
+long sim__ioc_restrict(struct sim_encl *e, void *arg);
+long sim__ioc_modify(struct sim_encl *e, void *arg);
+long sim__ioc_remove(struct sim_encl *e, void *arg);
+
+/* enclu.c */
+void sim__tcs_forget(struct sim_encl *e, uint64_t addr);
+void sim__tcs_free(struct sim_encl *e);
+
+/* inject.c */
+void sim__rules_start(struct sim_encl *e, unsigned int nr);
+const struct sim_rule *sim__rule_at(struct sim_encl *e, unsigned int nr,
+				    uint64_t page_index, uint32_t kind);
+void sim__rules_end(struct sim_encl *e);
+int sim__rule_busy(struct sim_encl *e, unsigned long cmd);
+int sim__rule_reclaim(struct sim_encl *e, unsigned int nr, uint64_t offset);
+int sim__rule_not_tracked(struct sim_encl *e, uint64_t offset);
+int sim__inject_locked(struct sim_encl *e, const struct sgx2_sim_fault *f);
+int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
+		      size_t *n);
+void sim__rules_free(struct sim_encl *e);
+
+#endif /* SGX2_SIM_INTERNAL_H */
