@@ -26,11 +26,32 @@ static void gone_up_to(struct sgx2__flow *f, uint64_t to)
 }
 
 /*
+ * EFAULT without an SGX code from MODIFY_TYPES at @q: no page there, or
+ * one the kernel failed on (ETRACK after EMODT, an ENCLS fault), which
+ * stays REG to the kernel. REMOVE_PAGES on that one page tells them
+ * apart: EFAULT again for no page, EPERM for a page that is still there.
+ */
+static void absent_or_fail(struct sgx2__flow *f, uint64_t q)
+{
+	uint64_t done;
+	int err;
+
+	err = sgx2__submit(&f->call, SGX2__REMOVE_PAGES, f->r.offset + q, PAGE,
+			   0, &done);
+	if (!err || (err == -EFAULT && !f->call.sgx_result)) {
+		gone_up_to(f, q + PAGE);
+		return;
+	}
+	f->call.sgx_result = 0;
+	sgx2__flow_fail(f, -EFAULT, SGX2_STEP_MODIFY);
+}
+
+/*
  * MODIFY_TYPES(TRIM) stopped at page q = changed with @err, after the pages
  * before q were finished. When resuming from counters that lag behind,
- * the kernel's answer classifies q: EFAULT without an SGX code, no page
- * there (already removed); EINVAL, already TRIM (the only transition to
- * TRIM the kernel refuses). A TRIM page is either accepted, and
+ * the kernel's answer classifies q: EFAULT without an SGX code, perhaps no
+ * page there (already removed); EINVAL, already TRIM (the only transition
+ * to TRIM the kernel refuses). A TRIM page is either accepted, and
  * REMOVE_PAGES takes it with its accepted followers, or not (EPERM), and
  * is accepted on its own: pages past it may be absent, and EACCEPT on an
  * absent, mapped page would add one.
@@ -40,7 +61,7 @@ static void recover(struct sgx2__flow *f, int err, uint64_t end)
 	uint64_t q = f->r.changed, done = q;
 
 	if (err == -EFAULT) {
-		gone_up_to(f, q + PAGE);
+		absent_or_fail(f, q);
 		return;
 	}
 	err = sgx2__submit(&f->call, SGX2__REMOVE_PAGES, f->r.offset + q,
@@ -53,6 +74,8 @@ static void recover(struct sgx2__flow *f, int err, uint64_t end)
 		f->r.changed = q + PAGE;
 		finish(f);
 	} else if (err == -EFAULT && !f->call.sgx_result) {
+		/* REMOVE_PAGES has no ETRACK and no ENCLS fault to report:
+		 * EFAULT is no page (or one the kernel cannot reload). */
 		gone_up_to(f, done + PAGE);
 	} else if (err == -EINVAL && done == q) {
 		/* Both refused the range itself (e.g. not initialised): the

@@ -382,7 +382,8 @@ static void resume_from_lagging_counters_finishes_every_state(void **state)
 	struct sgx2_flow_report r = { .offset = OFF, .length = 6 * PAGE };
 
 	/* Truth: page 0 absent, page 1 accepted TRIM, page 2 TRIM, 3-5 REG. */
-	fk_answer(EFAULT, 0, 0);   /* trim @0: no page there */
+	fk_answer(EFAULT, 0, 0);   /* trim @0: no page there? */
+	fk_answer(EFAULT, 0, 0);   /* remove @0 alone: none indeed */
 	fk_answer(EINVAL, 0, 0);   /* trim @1: already TRIM */
 	fk_answer(EPERM, PAGE, 0); /* remove @1: takes 1, EPERM at 2 */
 	fk_answer(EINVAL, 0, 0);   /* trim @2: already TRIM */
@@ -391,20 +392,41 @@ static void resume_from_lagging_counters_finishes_every_state(void **state)
 	fk_answer(0, 3 * PAGE, 0); /* trim @3..5 */
 	fk_answer(0, 3 * PAGE, 0); /* remove @3..5 */
 	assert_int_equal(sgx2_trim_and_remove_resume(*state, &cb, NULL, &r), 0);
-	assert_int_equal(fk_ncalls, 8);
+	assert_int_equal(fk_ncalls, 9);
 	assert_call(0, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF, 6 * PAGE);
-	assert_call(1, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + PAGE, 5 * PAGE);
-	assert_call(2, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + PAGE, 5 * PAGE);
-	assert_call(3, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 2 * PAGE, 4 * PAGE);
-	assert_call(4, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, 4 * PAGE);
-	assert_call(5, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, PAGE);
-	assert_call(6, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 3 * PAGE, 3 * PAGE);
-	assert_call(7, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 3 * PAGE, 3 * PAGE);
+	assert_call(1, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF, PAGE);
+	assert_call(2, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + PAGE, 5 * PAGE);
+	assert_call(3, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + PAGE, 5 * PAGE);
+	assert_call(4, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 2 * PAGE, 4 * PAGE);
+	assert_call(5, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, 4 * PAGE);
+	assert_call(6, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, PAGE);
+	assert_call(7, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 3 * PAGE, 3 * PAGE);
+	assert_call(8, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 3 * PAGE, 3 * PAGE);
 	assert_int_equal(naccepts, 2);
 	assert_accept(0, OFF + 2 * PAGE, PAGE, SGX2_ACCEPT_TRIM);
 	assert_accept(1, OFF + 3 * PAGE, 3 * PAGE, SGX2_ACCEPT_TRIM);
 	assert_counters(&r, 6 * PAGE, 6 * PAGE, 6 * PAGE);
 	assert_int_equal(r.error, 0);
+}
+
+/*
+ * EFAULT from the trim with the page still there (ETRACK failed after
+ * EMODT, or EMODT faulted): REMOVE_PAGES says EPERM, and it is an error.
+ */
+static void resume_does_not_count_a_failed_page_as_removed(void **state)
+{
+	struct sgx2_flow_report r = { .offset = OFF, .length = 4 * PAGE };
+
+	fk_answer(EFAULT, PAGE, 0); /* trim: page 1 failed */
+	fk_answer(0, PAGE, 0);	    /* remove page 0 */
+	fk_answer(EPERM, 0, 0);	    /* page 1 is still there */
+	assert_int_equal(sgx2_trim_and_remove_resume(*state, &cb, NULL, &r),
+			 -EFAULT);
+	assert_int_equal(r.step, SGX2_STEP_MODIFY);
+	assert_int_equal(r.sgx_result, 0);
+	assert_counters(&r, PAGE, PAGE, PAGE);
+	assert_call(2, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + PAGE, PAGE);
+	assert_int_equal(fk_ncalls, 3);
 }
 
 /* A fresh call does not guess: an absent or TRIM page stops it. */
@@ -623,6 +645,7 @@ int main(void)
 		FTEST(resume_accepts_what_was_trimmed_then_carries_on),
 		FTEST(resume_after_trim_failure_trims_the_rest),
 		FTEST(resume_from_lagging_counters_finishes_every_state),
+		FTEST(resume_does_not_count_a_failed_page_as_removed),
 		FTEST(fresh_call_stops_on_pages_in_other_states),
 		FTEST(resume_stops_on_a_pending_page),
 		FTEST(resume_reports_a_refused_range_at_the_trim_step),
