@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a demo needs from "an enclave", wherever it runs: on SGX2 hardware
- * (backend-hw.c: the loader and the vDSO) or in a simulator (to come).
+ * (backend-hw.c: the loader and the vDSO) or in the simulator
+ * (backend-sim.c: sgx2-sim).
  * A backend is a table of plain functions; a demo picks one at run time.
  *
  * Conventions:
@@ -110,5 +111,7 @@ struct backend_ops {
 
 /* backend-hw.c: /dev/sgx_enclave and the vDSO. */
 extern const struct backend_ops backend_hw;
+/* backend-sim.c: the same image in sgx2-sim (link libsgx2-sim). */
+extern const struct backend_ops backend_sim;
 
 #endif /* BACKEND_H */
