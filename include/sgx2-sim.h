@@ -86,12 +86,21 @@ int sgx2_sim_set_device(int enable);
  * (an invalid ENCLU leaf). page_delay_ns sleeps before each page of the
  * three EDMM ioctls, outside the enclave lock and with the busy bit held,
  * so that concurrent calls overlap for real.
+ *
+ * null_driver is for benchmarks, not a model: the EDMM ioctls make all of
+ * the kernel's checks before the page loop (busy bit, SGX2, INIT, copy in,
+ * offset/length, fields, count/result) and copy the struct back, but
+ * instead of the page loop they report every page done (count = length)
+ * and change nothing. The cost of a call then no longer depends on its
+ * length, so a caller's own per-call cost can be measured.
  */
 struct sgx2_sim_config {
 	uint32_t kernel;	/* SGX2_SIM_KERNEL_* */
 	uint32_t sgx2;		/* 1: the CPU has SGX2 (default); 0: SGX1 */
 	uint64_t page_delay_ns; /* at most 1000000000 */
-	uint64_t reserved[4];	/* must be 0 */
+	uint32_t null_driver;	/* 1: see below; 0 (default) */
+	uint32_t reserved0;	/* must be 0 */
+	uint64_t reserved[3];	/* must be 0 */
 };
 
 /**

@@ -32,7 +32,8 @@ int sim__config_check(const struct sgx2_sim_config *cfg)
 	unsigned int i;
 
 	if (cfg->kernel > SGX2_SIM_KERNEL_5_X || cfg->sgx2 > 1 ||
-	    cfg->page_delay_ns > 1000000000u)
+	    cfg->page_delay_ns > 1000000000u || cfg->null_driver > 1 ||
+	    cfg->reserved0)
 		return -EINVAL;
 	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
 		if (cfg->reserved[i])

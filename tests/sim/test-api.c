@@ -79,7 +79,10 @@ static void bad_configurations_are_refused(void **state)
 	cfg.page_delay_ns = 1000000001;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	sgx2_sim_config_init(&cfg);
-	cfg.reserved[3] = 1;
+	cfg.reserved[2] = 1;
+	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
+	sgx2_sim_config_init(&cfg);
+	cfg.reserved0 = 1;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	assert_int_equal(sgx2_sim_get_config(fx->fd, &cur), 0);
 	assert_int_equal(cur.kernel, SGX2_SIM_KERNEL_6_1);

@@ -565,12 +565,43 @@ static void old_kernel_eaccept_on_unbacked_address_faults_4(void **state)
 	expect_fault(fx, SGX2_SIM_ERESUME, 14, 0x4, addr);
 }
 
+/* ---- the benchmark mode ---- */
+
+/* The null driver keeps the checks before the page loop, then reports
+ * every page done without touching one. */
+static void null_driver_answers_at_once_and_changes_nothing(void **state)
+{
+	struct fx *fx = *state;
+	struct sgx2_sim_config cfg;
+	struct ioc i;
+
+	sgx2_sim_config_init(&cfg);
+	cfg.null_driver = 2;
+	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
+	cfg.null_driver = 1;
+	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), 0);
+
+	i = remove_pages(fx->fd, fx->data_off, 2 * PAGE); /* REG: EPERM */
+	assert_int_equal(i.ret, 0);
+	assert_int_equal(i.count, 2 * PAGE);
+	assert_int_equal(page_at(fx->fd, fx->data_off).present, 1);
+	i = modt(fx->fd, fx->data_off, PAGE, TRIM);
+	assert_int_equal(i.ret, 0);
+	assert_int_equal(page_at(fx->fd, fx->data_off).type,
+			 SGX2_SIM_PAGE_TYPE_REG);
+	i = remove_pages(fx->fd, fx->data_off + 1, PAGE); /* still checked */
+	assert_int_equal(i.ret, -1);
+	assert_int_equal(i.err, EINVAL);
+	assert_int_equal(stats_of(fx->fd).pages_removed, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(emodt_clears_permissions_and_sets_modified),
+		T(null_driver_answers_at_once_and_changes_nothing),
 		T(reg_to_tcs_limits_max_prot_to_read_write),
 		T(tcs_to_trim_is_allowed),
 		T(trim_twice_gives_einval),
