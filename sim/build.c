@@ -105,6 +105,26 @@ static int secinfo_check(const unsigned char *secinfo)
 	return 0;
 }
 
+static int all_zero(const unsigned char *p)
+{
+	for (unsigned int i = 0; i < SIM_PAGE; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Before INIT nothing has written the enclave's pages, so the memfd is
+ * still a hole there: zeros need not be stored, and a large enclave of
+ * zero pages costs no memory for its contents. (Reading the hole to check
+ * would allocate it: shmem fills holes on read faults.)
+ */
+static void store_page(unsigned char *dst, const unsigned char *src)
+{
+	if (!all_zero(src))
+		memcpy(dst, src, SIM_PAGE);
+}
+
 /* EADD of one page at @offset; enclave lock held. */
 int sim__add_page(struct sim_encl *e, uint64_t offset, uint64_t secinfo,
 		  const void *src)
@@ -126,7 +146,7 @@ int sim__add_page(struct sim_encl *e, uint64_t offset, uint64_t secinfo,
 		p->epcm_perms = secinfo & SIM_PERMS;
 		p->max_prot = (uint8_t)sim__prot_of_perms(secinfo & SIM_PERMS);
 	}
-	memcpy(e->data + offset, src, SIM_PAGE);
+	store_page(e->data + offset, src);
 	return 0;
 }
 
