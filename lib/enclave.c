@@ -6,14 +6,16 @@
 
 #include "internal.h"
 
+const struct sgx2_options sgx2__default_options = {
+	.max_retries = SGX2_DEFAULT_MAX_RETRIES,
+	.backoff_min_us = SGX2_DEFAULT_BACKOFF_MIN_US,
+	.backoff_max_us = SGX2_DEFAULT_BACKOFF_MAX_US,
+};
+
 SGX2_EXPORT void sgx2_options_init(struct sgx2_options *opts)
 {
-	if (!opts)
-		return;
-	memset(opts, 0, sizeof(*opts));
-	opts->max_retries = SGX2_DEFAULT_MAX_RETRIES;
-	opts->backoff_min_us = SGX2_DEFAULT_BACKOFF_MIN_US;
-	opts->backoff_max_us = SGX2_DEFAULT_BACKOFF_MAX_US;
+	if (opts)
+		*opts = sgx2__default_options;
 }
 
 int sgx2__options_check(const struct sgx2_options *opts)
@@ -50,8 +52,8 @@ SGX2_EXPORT int sgx2_enclave_new(struct sgx2_enclave **out, int fd,
 	encl->fd = fd;
 	encl->base = base;
 	encl->size = size;
-	pthread_mutex_init(&encl->lock, NULL);
-	sgx2_options_init(&encl->opts);
+	atomic_init(&encl->lock, 0);
+	atomic_init(&encl->opts, &sgx2__default_options);
 	*out = encl;
 	return 0;
 }
@@ -60,56 +62,51 @@ SGX2_EXPORT void sgx2_enclave_free(struct sgx2_enclave *encl)
 {
 	if (!encl)
 		return;
-	pthread_mutex_destroy(&encl->lock);
+	while (encl->retired) {
+		struct sgx2__options_block *b = encl->retired;
+
+		encl->retired = b->next;
+		free(b);
+	}
 	free(encl);
 }
 
 SGX2_EXPORT int sgx2_enclave_set_options(struct sgx2_enclave *encl,
 					 const struct sgx2_options *opts)
 {
-	struct sgx2_options copy;
+	const struct sgx2_options *publish = &sgx2__default_options;
+	struct sgx2__options_block *b = NULL;
+	int saved_errno = errno;
 
-	if (!encl)
+	if (!encl || (opts && sgx2__options_check(opts)))
 		return -EINVAL;
 	if (opts) {
-		if (sgx2__options_check(opts))
-			return -EINVAL;
-		copy = *opts;
-	} else {
-		sgx2_options_init(&copy);
+		b = malloc(sizeof(*b));
+		if (!b) {
+			errno = saved_errno;
+			return -ENOMEM;
+		}
+		b->opts = *opts;
+		publish = &b->opts;
 	}
-	pthread_mutex_lock(&encl->lock);
-	encl->opts = copy;
-	pthread_mutex_unlock(&encl->lock);
+	sgx2__lock(&encl->lock);
+	if (b) {
+		b->next = encl->retired;
+		encl->retired = b;
+	}
+	atomic_store_explicit(&encl->opts, publish, memory_order_release);
+	sgx2__unlock(&encl->lock);
 	return 0;
 }
 
-/* Resolve the options of one call and start its deadline clock. */
-int sgx2__call_begin(struct sgx2__call *call, struct sgx2_enclave *encl,
-		     const struct sgx2_options *opts)
+/* The deadline of a call with a timeout: now + timeout_ns. */
+void sgx2__deadline_start(struct sgx2__call *call)
 {
-	memset(call, 0, sizeof(*call));
-	call->encl = encl;
-	if (!encl)
-		return -EINVAL;
-	if (opts) {
-		if (sgx2__options_check(opts))
-			return -EINVAL;
-		call->opts = *opts;
-	} else {
-		pthread_mutex_lock(&encl->lock);
-		call->opts = encl->opts;
-		pthread_mutex_unlock(&encl->lock);
-	}
-	if (call->opts.timeout_ns) {
-		uint64_t t = call->opts.timeout_ns;
-		long ns;
+	uint64_t t = call->opts->timeout_ns;
+	long ns;
 
-		clock_gettime(CLOCK_MONOTONIC, &call->deadline);
-		ns = call->deadline.tv_nsec + (long)(t % 1000000000u);
-		call->deadline.tv_sec +=
-			(time_t)(t / 1000000000u) + ns / 1000000000;
-		call->deadline.tv_nsec = ns % 1000000000;
-	}
-	return 0;
+	clock_gettime(CLOCK_MONOTONIC, &call->deadline);
+	ns = call->deadline.tv_nsec + (long)(t % 1000000000u);
+	call->deadline.tv_sec += (time_t)(t / 1000000000u) + ns / 1000000000;
+	call->deadline.tv_nsec = ns % 1000000000;
 }

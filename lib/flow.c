@@ -64,7 +64,7 @@ int sgx2__flow_fail(struct sgx2__flow *f, int err, uint32_t step)
  */
 int sgx2__flow_next_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end)
 {
-	uint64_t chunk = f->call.opts.chunk_bytes;
+	uint64_t chunk = f->call.opts->chunk_bytes;
 
 	if (f->chunks++) {
 		if (sgx2__deadline_passed(&f->call))

@@ -3,7 +3,8 @@
 #ifndef SGX2_INTERNAL_H
 #define SGX2_INTERNAL_H
 
-#include <pthread.h>
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -11,13 +12,43 @@
 
 #define SGX2_EXPORT __attribute__((visibility("default")))
 
+/* Options a handle has used: immutable once published, freed with it. */
+struct sgx2__options_block {
+	struct sgx2__options_block *next;
+	struct sgx2_options opts;
+};
+
 struct sgx2_enclave {
 	int fd;
 	uint64_t base;
-	uint64_t size;	      /* 0: unknown */
-	pthread_mutex_t lock; /* held around each ioctl() and the options */
-	struct sgx2_options opts;
+	uint64_t size;	 /* 0: unknown */
+	atomic_int lock; /* held around each ioctl(): lock.c */
+	/* Calls read the options without a lock: set_options publishes a
+	 * new immutable block and keeps the old ones until the handle goes. */
+	_Atomic(const struct sgx2_options *) opts;
+	struct sgx2__options_block *retired;
 };
+
+extern const struct sgx2_options sgx2__default_options;
+
+/* lock.c: the fast paths inline, the sleeping ones out of line. */
+void sgx2__lock_slow(atomic_int *lock);
+void sgx2__unlock_slow(atomic_int *lock);
+
+static inline void sgx2__lock(atomic_int *lock)
+{
+	int free = 0;
+
+	if (!atomic_compare_exchange_strong_explicit(
+		    lock, &free, 1, memory_order_acquire, memory_order_relaxed))
+		sgx2__lock_slow(lock);
+}
+
+static inline void sgx2__unlock(atomic_int *lock)
+{
+	if (atomic_fetch_sub_explicit(lock, 1, memory_order_release) != 1)
+		sgx2__unlock_slow(lock);
+}
 
 /* The three EDMM range ioctls. */
 enum sgx2__op {
@@ -29,8 +60,8 @@ enum sgx2__op {
 /* State of one library call, shared by every ioctl it issues. */
 struct sgx2__call {
 	struct sgx2_enclave *encl;
-	struct sgx2_options opts;
-	struct timespec deadline; /* valid when opts.timeout_ns != 0 */
+	const struct sgx2_options *opts; /* the caller's, or the handle's */
+	struct timespec deadline;	 /* valid when opts.timeout_ns != 0 */
 	uint32_t ioctls;
 	uint32_t retries;
 	uint64_t sgx_result; /* `result` of the last ioctl */
@@ -38,15 +69,31 @@ struct sgx2__call {
 
 /* enclave.c */
 int sgx2__options_check(const struct sgx2_options *opts);
-int sgx2__call_begin(struct sgx2__call *call, struct sgx2_enclave *encl,
-		     const struct sgx2_options *opts);
+void sgx2__deadline_start(struct sgx2__call *call);
+
+/* Resolve the options of one call (inline: it is on every call's path). */
+static inline int sgx2__call_begin(struct sgx2__call *call,
+				   struct sgx2_enclave *encl,
+				   const struct sgx2_options *opts)
+{
+	call->encl = encl;
+	call->ioctls = call->retries = 0;
+	call->sgx_result = 0;
+	call->opts = &sgx2__default_options;
+	if (!encl || (opts && sgx2__options_check(opts)))
+		return -EINVAL;
+	call->opts =
+		opts ? opts
+		     : atomic_load_explicit(&encl->opts, memory_order_acquire);
+	if (call->opts->timeout_ns)
+		sgx2__deadline_start(call);
+	return 0;
+}
 
 /* range.c */
 int sgx2__range_check(const struct sgx2_enclave *encl, uint64_t offset,
 		      uint64_t length);
 int sgx2__perms_check(uint64_t perms);
-int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
-		    uint64_t length, uint64_t arg, uint64_t *done);
 
 /* flow.c: one flow in progress; the report is its state. */
 struct sgx2__flow {

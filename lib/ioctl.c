@@ -39,7 +39,7 @@ static struct attempt attempt(struct sgx2_enclave *encl, enum sgx2__op op,
 	 * The structs are zeroed here, so an answer the kernel did not write
 	 * back (a busy enclave, a pre-loop check) reads as count 0.
 	 */
-	pthread_mutex_lock(&encl->lock);
+	sgx2__lock(&encl->lock);
 	switch (op) {
 	case SGX2__MODIFY_TYPES: {
 		struct sgx_enclave_modify_types p = { .offset = offset,
@@ -71,7 +71,7 @@ static struct attempt attempt(struct sgx2_enclave *encl, enum sgx2__op op,
 		break;
 	}
 	}
-	pthread_mutex_unlock(&encl->lock);
+	sgx2__unlock(&encl->lock);
 	return a;
 }
 
@@ -101,13 +101,13 @@ static int64_t ns_until(const struct timespec *t)
 
 int sgx2__deadline_passed(const struct sgx2__call *call)
 {
-	return call->opts.timeout_ns && ns_until(&call->deadline) <= 0;
+	return call->opts->timeout_ns && ns_until(&call->deadline) <= 0;
 }
 
 /* Sleep before retry number @streak in a row; -ETIMEDOUT past the deadline. */
 static int backoff(const struct sgx2__call *call, unsigned int streak)
 {
-	uint64_t us = call->opts.backoff_min_us;
+	uint64_t us = call->opts->backoff_min_us;
 	int saved_errno = errno;
 	struct timespec ts;
 
@@ -115,12 +115,12 @@ static int backoff(const struct sgx2__call *call, unsigned int streak)
 		sched_yield();
 		return sgx2__deadline_passed(call) ? -ETIMEDOUT : 0;
 	}
-	while (--streak && us < call->opts.backoff_max_us)
+	while (--streak && us < call->opts->backoff_max_us)
 		us <<= 1;
-	if (us > call->opts.backoff_max_us)
-		us = call->opts.backoff_max_us;
+	if (us > call->opts->backoff_max_us)
+		us = call->opts->backoff_max_us;
 	/* No point sleeping past the deadline only to give up then. */
-	if (call->opts.timeout_ns &&
+	if (call->opts->timeout_ns &&
 	    ns_until(&call->deadline) <= (int64_t)(us * 1000))
 		return -ETIMEDOUT;
 
@@ -136,58 +136,67 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		 uint64_t length, uint64_t arg, uint64_t *done)
 {
 	unsigned int streak = 0; /* retries in a row without progress */
+	uint64_t got = 0;
 	struct attempt a;
 	int err;
 
-	*done = 0;
 	for (;;) {
-		a = attempt(call->encl, op, offset + *done, length - *done,
-			    arg);
+		a = attempt(call->encl, op, offset + got, length - got, arg);
 		call->ioctls++;
 		call->sgx_result = a.result;
 
 		/* Never trust a count we cannot place inside the range. */
-		if (a.count > length - *done || a.count % SGX2_PAGE_SIZE)
-			return -EPROTO;
-		*done += a.count;
+		if (a.count > length - got || a.count % SGX2_PAGE_SIZE) {
+			err = -EPROTO;
+			break;
+		}
+		got += a.count;
 
-		if (a.err && !transient(a.err, a.result))
-			return a.err;
+		err = a.err;
+		if (err && !transient(err, a.result))
+			break;
 		/* Nothing left to retry, whatever the errno said. */
-		if (*done == length)
-			return 0;
+		if (got == length) {
+			err = 0;
+			break;
+		}
 		/* 0 with a short count is progress (an early return). */
-
-		err = a.err ? a.err : -EAGAIN;
+		if (!err)
+			err = -EAGAIN;
 		if (a.count) {
 			streak = 0; /* progress: go on at once */
-			if (sgx2__deadline_passed(call))
-				return -ETIMEDOUT;
+			if (sgx2__deadline_passed(call)) {
+				err = -ETIMEDOUT;
+				break;
+			}
 		} else {
-			if (++streak > call->opts.max_retries)
-				return err;
-			if (backoff(call, streak))
-				return -ETIMEDOUT;
+			if (++streak > call->opts->max_retries)
+				break;
+			if (backoff(call, streak)) {
+				err = -ETIMEDOUT;
+				break;
+			}
 		}
 		if (a.err)
 			call->retries++;
 	}
+	*done = got;
+	return err;
 }
 
 /* A zero-length REMOVE_PAGES: changes nothing, tells what the driver has. */
 int sgx2__probe_ioctl(int fd)
 {
-	struct sgx2__call call = { 0 };
+	struct sgx2__call call = { .opts = &sgx2__default_options };
 	unsigned int streak = 0;
 	int err;
 
-	sgx2_options_init(&call.opts);
 	for (;;) {
 		struct sgx_enclave_remove_pages p = { 0 };
 
 		err = sys_ioctl(fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &p);
 		if ((err != -EBUSY && err != -EINTR) ||
-		    ++streak > call.opts.max_retries)
+		    ++streak > call.opts->max_retries)
 			return err;
 		backoff(&call, streak);
 	}

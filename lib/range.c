@@ -19,26 +19,29 @@ int sgx2__range_check(const struct sgx2_enclave *encl, uint64_t offset,
 	return 0;
 }
 
-int sgx2__run_range(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
-		    uint64_t length, uint64_t arg, uint64_t *done)
+/* Chunk by chunk; sgx2__submit() resumes and retries within each. */
+static int run_range(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
+		     uint64_t length, uint64_t arg, uint64_t *done)
 {
-	uint64_t chunk = call->opts.chunk_bytes;
-	uint64_t n, sub;
-	int err;
+	uint64_t chunk = call->opts->chunk_bytes;
+	uint64_t n, sub, got = 0;
+	int err = 0;
 
-	*done = 0;
-	while (*done < length) {
-		if (*done && sgx2__deadline_passed(call))
-			return -ETIMEDOUT;
-		n = length - *done;
+	while (got < length) {
+		if (got && sgx2__deadline_passed(call)) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		n = length - got;
 		if (chunk && n > chunk)
 			n = chunk;
-		err = sgx2__submit(call, op, offset + *done, n, arg, &sub);
-		*done += sub;
+		err = sgx2__submit(call, op, offset + got, n, arg, &sub);
+		got += sub;
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	*done = got;
+	return err;
 }
 
 /* The kernel refuses these too, but only after its own checks. */
@@ -64,9 +67,11 @@ static int arg_check(enum sgx2__op op, uint64_t arg)
 	return -EINVAL;
 }
 
-static int range_op(struct sgx2_enclave *encl, enum sgx2__op op,
-		    uint64_t offset, uint64_t length, uint64_t arg,
-		    const struct sgx2_options *opts, struct sgx2_report *report)
+/* Inlined into each operation: one call layer less per ioctl. */
+static inline __attribute__((always_inline)) int
+range_op(struct sgx2_enclave *encl, enum sgx2__op op, uint64_t offset,
+	 uint64_t length, uint64_t arg, const struct sgx2_options *opts,
+	 struct sgx2_report *report)
 {
 	struct sgx2__call call;
 	uint64_t done = 0;
@@ -78,7 +83,7 @@ static int range_op(struct sgx2_enclave *encl, enum sgx2__op op,
 	if (!err)
 		err = arg_check(op, arg);
 	if (!err)
-		err = sgx2__run_range(&call, op, offset, length, arg, &done);
+		err = run_range(&call, op, offset, length, arg, &done);
 
 	if (report) {
 		*report = (struct sgx2_report){
