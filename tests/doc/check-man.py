@@ -12,6 +12,9 @@
             page has a well-formed .TH, the sections a section 3 page needs,
             stubs that point at a page naming them, and cross-references
             that exist; the pages installed are exactly the pages in doc/.
+            A section 3 page's SYNOPSIS names the header that declares its
+            function and that header's library (<sgx2.h> and -lsgx2,
+            <sgx2-sim.h> and -lsgx2-sim).
   examples  the C code of every EXAMPLE section compiles on its own against
             the public header with -Wall -Wextra -Werror.
 
@@ -219,6 +222,7 @@ def check_coverage(args):
     if 'sgx2.h' not in headers:
         bad(f'include/sgx2.h not found in {incdir}')
     nfuncs = 0
+    header_of = {}  # page name -> the header that declares it
     for h in headers:
         with open(os.path.join(incdir, h), encoding='utf-8') as f:
             funcs = sorted(declared_functions(f.read()))
@@ -227,6 +231,7 @@ def check_coverage(args):
                 'the declaration parser is broken')
         nfuncs += len(funcs)
         for fn in funcs:
+            header_of[fn] = h
             if fn + '.3' not in by_file:
                 bad(f'include/{h}: {fn}() has no page doc/{fn}.3')
 
@@ -263,14 +268,22 @@ def check_coverage(args):
         if order != [s for s in need if s in secs]:
             bad(f'{p.file}: sections out of order: {order}')
         if p.section == '3':
-            syn = '\n'.join(secs.get('SYNOPSIS', []))
-            if '#include <sgx2.h>' not in syn or '-lsgx2' not in syn:
-                bad(f'{p.file}: SYNOPSIS needs #include <sgx2.h> and -lsgx2')
+            # The header that declares the page's function, and its
+            # library: <sgx2.h> -lsgx2, <sgx2-sim.h> -lsgx2-sim.
+            h = header_of.get(p.name, 'sgx2.h')
+            lib = '-l' + h[:-2]
+            syn = '\n'.join(secs.get('SYNOPSIS', [])).replace('\\-', '-')
+            if f'#include <{h}>' not in syn or not re.search(
+                    re.escape(lib) + r'(?![\w-])', syn):
+                bad(f'{p.file}: SYNOPSIS needs #include <{h}> and {lib}')
         # Cross-references to this project's pages resolve.
-        for m in re.finditer(r'^\.BR? (sgx2\w*) \((\d)\)', p.text, re.M):
-            ref = f'{m.group(1)}.{m.group(2)}'
+        # (sgx2-sim(7) is spelt sgx2\-sim in the source.)
+        for m in re.finditer(r'^\.BR? (sgx2(?:\w|\\?-)*) \((\d)\)',
+                             p.text, re.M):
+            name = m.group(1).replace('\\', '')
+            ref = f'{name}.{m.group(2)}'
             if ref not in by_file:
-                bad(f'{p.file}: refers to {m.group(1)}({m.group(2)}), '
+                bad(f'{p.file}: refers to {name}({m.group(2)}), '
                     f'but there is no doc/{ref}')
 
     # What meson installs is exactly doc/'s pages, in share/man/manN.
