@@ -57,8 +57,9 @@ extern "C" {
  * descriptor or a mapping of it remains. The enclave takes the default
  * configuration (sgx2_sim_set_default_config()).
  *
- * Return: the new descriptor (>= 0), or -EINVAL for other @flags, or the
- * negative errno of memfd_create() (-EMFILE, -ENOMEM, ...).
+ * Return: the new descriptor (>= 0), or -EINVAL for other @flags or for
+ * an SGX2_SIM_FAULTS script that does not parse (a line on stderr says
+ * so), or the negative errno of memfd_create() (-EMFILE, -ENOMEM, ...).
  */
 int sgx2_sim_open(int flags);
 
@@ -138,7 +139,8 @@ int sgx2_sim_get_default_config(struct sgx2_sim_config *cfg);
  * @fd:  the enclave
  * @cfg: the configuration, copied
  *
- * Takes effect at the next ioctl or enclave entry.
+ * Takes effect at the next ioctl or enclave entry; page_delay_ns also
+ * within an ioctl in progress (it is read before each page).
  *
  * Return: 0; -EINVAL for a NULL or invalid @cfg (as for
  * sgx2_sim_set_default_config()); -EBADF; -ENOTTY.
@@ -169,7 +171,8 @@ struct sgx2_sim_segment {
 	uint64_t pages;	   /* at least 1 */
 	uint32_t type;	   /* SGX2_SIM_PAGE_TYPE_REG or _TCS */
 	uint32_t perms;	   /* SGX2_SIM_SECINFO_R/W/X */
-	const void *src;   /* pages * 4096 bytes of contents, or NULL: zeros */
+	const void *src;   /* pages * 4096 bytes of contents, page aligned
+			      (as ADD_PAGES wants), or NULL: zeros */
 	uint64_t reserved; /* must be 0 */
 };
 
@@ -270,9 +273,13 @@ struct sgx2_sim_run {
  * run->tcs) and returns 0 when the entry took place, whatever happened
  * inside (see @run); a negative errno means the call itself was wrong and
  * nothing ran: -EINVAL for a NULL @run or non-zero run->reserved, an
- * address outside the enclave range, or a word that crosses a page;
- * -EBADF; -ENOTTY. Entering an enclave that is not initialised is not an
- * error of the call: the entry reports #GP, as the CPU would.
+ * enclave never created, a run->tcs that is misaligned or outside the
+ * enclave, an address outside the enclave range, or a word that crosses a
+ * page; -EBADF; -ENOTTY. The one exception is -ENOMEM: the entry ran and
+ * took an exception (@run says which), but the simulator could not keep
+ * the interrupted operation, so there is nothing to resume. Entering an
+ * enclave that is not initialised is not an error of the call: the entry
+ * reports #GP, as the CPU would.
  */
 
 /**
@@ -416,7 +423,8 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
  *
  * The next three use @offset and @times (0 means 1) instead:
  * UNDER_RECLAIM the page at @offset is being reclaimed for the next
- *              @times loads by any EDMM ioctl: EAGAIN at it.
+ *              @times loads by the EDMM ioctl @ioctl names (any of the
+ *              three for SGX2_SIM_IOCTL_ANY): EAGAIN at it.
  * BUSY         the next @times ioctl calls of kind @ioctl (any command
  *              for ANY) find the busy bit set: EBUSY, nothing read or
  *              written back.
@@ -488,8 +496,11 @@ int sgx2_sim_inject_script(int fd, const char *script);
 int sgx2_sim_clear_faults(int fd);
 
 /**
- * sgx2_sim_armed_faults() - how many rules have not fired yet
+ * sgx2_sim_armed_faults() - how many rules are not used up yet
  * @fd: the enclave
+ *
+ * A rule is used up when it has fired @times times, or when the call it
+ * was waiting for ended before reaching its page.
  *
  * Return: the number (>= 0); -EBADF; -ENOTTY.
  */

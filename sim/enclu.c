@@ -312,9 +312,13 @@ static int run_op(int fd, struct sgx2_sim_run *run, struct sim_op *op,
 		goto out;
 	if (tcs && ((tcs & (SIM_PAGE - 1)) || !in_range(e, tcs, SIM_PAGE)))
 		goto out;
+	/* The pages touched must be in the enclave; a misaligned EACCEPT
+	 * address is the instruction's #GP, checked when it runs. */
 	if (op && op->kind != SIM_OP_NOP &&
-	    !in_range(e, op->addr,
-		      op->kind == SIM_OP_EACCEPT ? op->end - op->addr : 1))
+	    !(op->kind == SIM_OP_EACCEPT
+		      ? in_range(e, op->addr & ~(uint64_t)(SIM_PAGE - 1),
+				 op->end - op->addr)
+		      : in_range(e, op->addr, 1)))
 		goto out;
 	t = resume ? tcs_find(e, tcs) : NULL;
 	if (resume && (!tcs || !t))

@@ -167,7 +167,9 @@ SIM_EXPORT int sgx2_sim_open(int flags)
 	if (script && *script) {
 		err = sim__parse_script(script, &rules, &nrules);
 		if (err) {
+			/* A test harness misconfigured: say so, once per open. */
 			fprintf(stderr, "sgx2-sim: SGX2_SIM_FAULTS: invalid\n");
+			errno = saved_errno;
 			return err;
 		}
 	}

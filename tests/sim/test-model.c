@@ -198,6 +198,12 @@ static void malformed_eaccept_raises_gp(void **state)
 			 0);
 	assert_int_equal(fx->run.exception_vector, 13);
 	assert_int_equal(page_at(fx->fd, fx->data_off).modified, 1);
+	/* Misaligned in the enclave's last page too: #GP, not a bad call. */
+	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0),
+					  fx->base + fx->size - PAGE + 8,
+					  ACCEPT_AUG),
+			 0);
+	assert_int_equal(fx->run.exception_vector, 13);
 }
 
 /* ---- dynamic addition (EAUG on fault) ---- */
