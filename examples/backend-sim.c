@@ -7,7 +7,6 @@
  * reach the simulator by symbol interposition.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,24 +19,17 @@
 
 #define PAGE 4096u
 
-/* An op in progress on a TCS; kept across an exception until resumed. */
-struct sim_call {
-	uint64_t tcs; /* offset; valid while busy */
-	int busy;
-	struct encl_op op;
-};
-
-#define SIM_MAX_CALLS 64
-
 struct backend {
+	struct backend_common common; /* first: backend.c's part */
 	int fd;
 	uint64_t base;
 	uint64_t size;
 	struct image img;
 	uint64_t kept; /* what PUT stores inside the enclave */
-	pthread_mutex_t lock;
-	struct sim_call calls[SIM_MAX_CALLS];
 };
+
+static int sim_run(struct backend *b, struct backend_call *c, int resume,
+		   struct backend_result *r);
 
 static int sim_create(struct backend **out, const struct backend_params *p,
 		      struct backend_layout *layout)
@@ -78,7 +70,7 @@ static int sim_create(struct backend **out, const struct backend_params *p,
 		sgx2_sim_enclave_destroy(b->fd);
 		goto fail;
 	}
-	pthread_mutex_init(&b->lock, NULL);
+	backend_common_init(&b->common, b->base, sim_run);
 
 	memset(layout, 0, sizeof(*layout));
 	layout->fd = b->fd;
@@ -108,44 +100,8 @@ static void sim_destroy(struct backend *b)
 		return;
 	sgx2_sim_enclave_destroy(b->fd);
 	image_free(&b->img);
-	pthread_mutex_destroy(&b->lock);
+	backend_common_fini(&b->common);
 	free(b);
-}
-
-static struct sim_call *slot_get(struct backend *b, uint64_t tcs, int resume,
-				 int *err)
-{
-	struct sim_call *found = NULL, *free_slot = NULL;
-
-	pthread_mutex_lock(&b->lock);
-	for (unsigned int i = 0; i < SIM_MAX_CALLS; i++) {
-		if (b->calls[i].busy && b->calls[i].tcs == tcs)
-			found = &b->calls[i];
-		else if (!b->calls[i].busy && !free_slot)
-			free_slot = &b->calls[i];
-	}
-	if (resume) {
-		*err = found ? 0 : -ENOENT;
-	} else if (found) {
-		*err = -EBUSY;
-		found = NULL;
-	} else if (free_slot) {
-		free_slot->busy = 1;
-		free_slot->tcs = tcs;
-		found = free_slot;
-		*err = 0;
-	} else {
-		*err = -EAGAIN;
-	}
-	pthread_mutex_unlock(&b->lock);
-	return found;
-}
-
-static void slot_put(struct backend *b, struct sim_call *c)
-{
-	pthread_mutex_lock(&b->lock);
-	c->busy = 0;
-	pthread_mutex_unlock(&b->lock);
 }
 
 /* The enclave's own argument checks (encl.c), before it touches memory. */
@@ -198,14 +154,13 @@ static void fill_tcs(struct backend *b, const struct encl_op *op)
 }
 
 /* Enter (or resume) through c->tcs and run the op; decode the exit. */
-static int run(struct backend *b, struct sim_call *c, int resume,
-	       struct backend_result *r)
+static int sim_run(struct backend *b, struct backend_call *c, int resume,
+		   struct backend_result *r)
 {
 	struct sgx2_sim_run run = { .tcs = b->base + c->tcs };
 	struct encl_op *op = &c->op;
 	int err;
 
-	memset(r, 0, sizeof(*r));
 	if (resume) {
 		err = sgx2_sim_eresume(b->fd, &run);
 	} else if ((op->status = op_check(b, op)) != ENCL_OK) {
@@ -233,10 +188,8 @@ static int run(struct backend *b, struct sim_call *c, int resume,
 			break;
 		}
 	}
-	if (err) {
-		slot_put(b, c);
+	if (err)
 		return err;
-	}
 	if (run.function == SGX2_SIM_EEXIT) {
 		if (op->type == ENCL_OP_PUT && op->status == ENCL_OK)
 			b->kept = op->value;
@@ -251,11 +204,6 @@ static int run(struct backend *b, struct sim_call *c, int resume,
 			op->sgx_code = run.ret;
 		}
 		r->exit = BACKEND_DONE;
-		r->status = op->status;
-		r->value = op->value;
-		r->done = op->done;
-		r->sgx_code = op->sgx_code;
-		slot_put(b, c);
 		return 0;
 	}
 	r->exit = run.function == SGX2_SIM_EENTER ? BACKEND_ENTRY_FAULT
@@ -265,120 +213,12 @@ static int run(struct backend *b, struct sim_call *c, int resume,
 	r->ex.addr = run.exception_addr;
 	r->ex.offset = run.exception_addr - b->base;
 	r->done = run.done;
-	/* Without an entry, or with no TCS to keep it, nothing waits. */
-	if (r->exit == BACKEND_ENTRY_FAULT)
-		slot_put(b, c);
 	return 0;
-}
-
-static int call(struct backend *b, uint64_t tcs, const struct encl_op *op,
-		struct backend_result *r)
-{
-	struct sim_call *c;
-	int err;
-
-	c = slot_get(b, tcs, 0, &err);
-	if (!c)
-		return err;
-	c->op = *op;
-	c->op.status = ENCL_STATUS_UNSET;
-	return run(b, c, 0, r);
-}
-
-static int sim_nop(struct backend *b, uint64_t tcs, struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_NOP };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_put(struct backend *b, uint64_t tcs, uint64_t value,
-		   struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_PUT, .value = value };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_get(struct backend *b, uint64_t tcs, struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_GET };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_read(struct backend *b, uint64_t tcs, uint64_t offset,
-		    struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_READ, .addr = b->base + offset };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_write(struct backend *b, uint64_t tcs, uint64_t offset,
-		     uint64_t value, struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_WRITE,
-			      .addr = b->base + offset,
-			      .value = value };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_eaccept(struct backend *b, uint64_t tcs, uint64_t offset,
-		       uint64_t len, uint64_t flags, struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_EACCEPT,
-			      .addr = b->base + offset,
-			      .len = len,
-			      .flags = flags };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_emodpe(struct backend *b, uint64_t tcs, uint64_t offset,
-		      uint64_t flags, struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_EMODPE,
-			      .addr = b->base + offset,
-			      .flags = flags };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_init_tcs(struct backend *b, uint64_t tcs, uint64_t page,
-			uint64_t ssa, uint64_t entry, struct backend_result *r)
-{
-	struct encl_op op = { .type = ENCL_OP_INIT_TCS,
-			      .addr = b->base + page,
-			      .ssa = ssa,
-			      .entry = entry };
-
-	return call(b, tcs, &op, r);
-}
-
-static int sim_resume(struct backend *b, uint64_t tcs, struct backend_result *r)
-{
-	struct sim_call *c;
-	int err;
-
-	c = slot_get(b, tcs, 1, &err);
-	if (!c)
-		return err;
-	return run(b, c, 1, r);
 }
 
 const struct backend_ops backend_sim = {
 	.name = "sgx2-sim",
 	.create = sim_create,
 	.destroy = sim_destroy,
-	.nop = sim_nop,
-	.put = sim_put,
-	.get = sim_get,
-	.read = sim_read,
-	.write = sim_write,
-	.eaccept = sim_eaccept,
-	.emodpe = sim_emodpe,
-	.init_tcs = sim_init_tcs,
-	.resume = sim_resume,
+	BACKEND_COMMON_OPS,
 };

@@ -21,7 +21,10 @@
 #ifndef BACKEND_H
 #define BACKEND_H
 
+#include <pthread.h>
 #include <stdint.h>
+
+#include "enclave/encl-ops.h"
 
 #define BACKEND_MAX_TCS 8
 
@@ -113,5 +116,62 @@ struct backend_ops {
 extern const struct backend_ops backend_hw;
 /* backend-sim.c: the same image in sgx2-sim (link libsgx2-sim). */
 extern const struct backend_ops backend_sim;
+
+/* ---- For backends: what backend.c does once for both ---- */
+
+#define BACKEND_MAX_CALLS 64
+
+/*
+ * The op a TCS is running. It stays at one address from EENTER to the
+ * final EEXIT, across exceptions and ERESUMEs, because the enclave writes
+ * its answer back through the pointer it was entered with.
+ */
+struct backend_call {
+	uint64_t tcs; /* offset; valid while busy */
+	int busy;
+	struct encl_op op;
+};
+
+/*
+ * The first member of each backend's struct backend. @run enters through
+ * c->tcs with c->op (or resumes it), and sets r->exit and r->ex; on
+ * BACKEND_DONE, c->op holds the enclave's answer. backend.c keeps the
+ * slot of an interrupted op for resume() and releases the others.
+ */
+struct backend_common {
+	uint64_t base;
+	int (*run)(struct backend *b, struct backend_call *c, int resume,
+		   struct backend_result *r);
+	pthread_mutex_t lock; /* guards calls[].busy and .tcs */
+	struct backend_call calls[BACKEND_MAX_CALLS];
+};
+
+void backend_common_init(struct backend_common *c, uint64_t base,
+			 int (*run)(struct backend *, struct backend_call *,
+				    int, struct backend_result *));
+void backend_common_fini(struct backend_common *c);
+
+int backend_nop(struct backend *b, uint64_t tcs, struct backend_result *r);
+int backend_put(struct backend *b, uint64_t tcs, uint64_t value,
+		struct backend_result *r);
+int backend_get(struct backend *b, uint64_t tcs, struct backend_result *r);
+int backend_read(struct backend *b, uint64_t tcs, uint64_t offset,
+		 struct backend_result *r);
+int backend_write(struct backend *b, uint64_t tcs, uint64_t offset,
+		  uint64_t value, struct backend_result *r);
+int backend_eaccept(struct backend *b, uint64_t tcs, uint64_t offset,
+		    uint64_t len, uint64_t flags, struct backend_result *r);
+int backend_emodpe(struct backend *b, uint64_t tcs, uint64_t offset,
+		   uint64_t flags, struct backend_result *r);
+int backend_init_tcs(struct backend *b, uint64_t tcs, uint64_t page,
+		     uint64_t ssa, uint64_t entry, struct backend_result *r);
+int backend_resume(struct backend *b, uint64_t tcs, struct backend_result *r);
+
+/* The ops every backend takes from backend.c, in its ops table. */
+#define BACKEND_COMMON_OPS                                                     \
+	.nop = backend_nop, .put = backend_put, .get = backend_get,            \
+	.read = backend_read, .write = backend_write,                          \
+	.eaccept = backend_eaccept, .emodpe = backend_emodpe,                  \
+	.init_tcs = backend_init_tcs, .resume = backend_resume
 
 #endif /* BACKEND_H */
