@@ -135,25 +135,24 @@ SGX2_EXPORT int sgx2_trim_and_remove_resume(struct sgx2_enclave *encl,
 {
 	struct sgx2_flow_report in;
 	struct sgx2__flow f;
+	int err;
 
 	if (!report)
 		return -EINVAL;
 	in = *report;
-	if (sgx2__flow_begin(&f, encl, in.offset, in.length, cb, opts)) {
+	err = sgx2__flow_begin(&f, encl, in.offset, in.length, cb, opts);
+	if (!err && (in.removed > in.accepted || in.accepted > in.changed ||
+		     in.changed > in.length ||
+		     (in.removed | in.accepted | in.changed) % PAGE))
+		err = -EINVAL;
+	if (err) {
 		/* Refused: the caller's counters stay as they were. */
-		report->error = f.r.error;
-		return f.r.error;
-	} else {
-		if (in.removed > in.accepted || in.accepted > in.changed ||
-		    in.changed > in.length ||
-		    (in.removed | in.accepted | in.changed) % PAGE) {
-			f.r.error = -EINVAL;
-		} else {
-			f.r.changed = in.changed;
-			f.r.accepted = in.accepted;
-			f.r.removed = in.removed;
-			remove_range(&f, 1);
-		}
+		report->error = err;
+		return err;
 	}
+	f.r.changed = in.changed;
+	f.r.accepted = in.accepted;
+	f.r.removed = in.removed;
+	remove_range(&f, 1);
 	return sgx2__flow_end(&f, report);
 }

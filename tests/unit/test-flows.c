@@ -483,6 +483,10 @@ static void refused_resume_keeps_the_callers_counters(void **state)
 	assert_int_equal(sgx2_trim_and_remove_resume(*state, NULL, NULL, &r),
 			 -EINVAL);
 	assert_counters(&r, 3 * PAGE, 2 * PAGE, PAGE);
+	r.removed = 4 * PAGE; /* out of order */
+	assert_int_equal(sgx2_trim_and_remove_resume(*state, &cb, NULL, &r),
+			 -EINVAL);
+	assert_counters(&r, 3 * PAGE, 2 * PAGE, 4 * PAGE);
 	assert_int_equal(fk_ncalls + naccepts, 0);
 }
 
