@@ -98,8 +98,7 @@ static void remove_range(struct sgx2__flow *f, int resuming)
 	int err;
 
 	finish(f); /* what an earlier call left trimmed or accepted */
-	while (!f->r.error && f->r.changed < f->r.length &&
-	       !sgx2__flow_next_chunk(f, f->r.changed, &end)) {
+	while (sgx2__flow_chunk(f, f->r.changed, &end)) {
 		uint64_t done;
 
 		err = sgx2__submit(&f->call, SGX2__MODIFY_TYPES,
@@ -123,7 +122,7 @@ SGX2_EXPORT int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
 {
 	struct sgx2__flow f;
 
-	if (!sgx2__flow_begin(&f, encl, offset, length, cb, opts))
+	if (!sgx2__flow_begin(&f, encl, offset, length, cb, opts, 1))
 		remove_range(&f, 0);
 	return sgx2__flow_end(&f, report);
 }
@@ -135,16 +134,16 @@ SGX2_EXPORT int sgx2_trim_and_remove_resume(struct sgx2_enclave *encl,
 {
 	struct sgx2_flow_report in;
 	struct sgx2__flow f;
-	int err;
+	int ordered, err;
 
 	if (!report)
 		return -EINVAL;
 	in = *report;
-	err = sgx2__flow_begin(&f, encl, in.offset, in.length, cb, opts);
-	if (!err && (in.removed > in.accepted || in.accepted > in.changed ||
-		     in.changed > in.length ||
-		     (in.removed | in.accepted | in.changed) % PAGE))
-		err = -EINVAL;
+	ordered = in.removed <= in.accepted && in.accepted <= in.changed &&
+		  in.changed <= in.length &&
+		  !((in.removed | in.accepted | in.changed) % PAGE);
+	err = sgx2__flow_begin(&f, encl, in.offset, in.length, cb, opts,
+			       ordered);
 	if (err) {
 		/* Refused: the caller's counters stay as they were. */
 		report->error = err;

@@ -20,7 +20,7 @@ static int callbacks_check(const struct sgx2_callbacks *cb)
 int sgx2__flow_begin(struct sgx2__flow *f, struct sgx2_enclave *encl,
 		     uint64_t offset, uint64_t length,
 		     const struct sgx2_callbacks *cb,
-		     const struct sgx2_options *opts)
+		     const struct sgx2_options *opts, int args_ok)
 {
 	int err;
 
@@ -33,6 +33,8 @@ int sgx2__flow_begin(struct sgx2__flow *f, struct sgx2_enclave *encl,
 		err = callbacks_check(cb);
 	if (!err)
 		err = sgx2__range_check(encl, offset, length);
+	if (!err && !args_ok)
+		err = -EINVAL;
 	f->r.error = err;
 	return err;
 }
@@ -59,25 +61,30 @@ int sgx2__flow_fail(struct sgx2__flow *f, int err, uint32_t step)
 }
 
 /*
- * Start the chunk at @from; between chunks, honour the deadline and let
- * the progress callback cancel.
+ * Whether to run another chunk, from @from: not after a failure, not past
+ * the end; between chunks, honour the deadline and let the progress
+ * callback cancel. *@end is where the chunk stops.
  */
-int sgx2__flow_next_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end)
+int sgx2__flow_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end)
 {
 	uint64_t chunk = f->call.opts->chunk_bytes;
 
+	if (f->r.error || from >= f->r.length)
+		return 0;
 	if (f->chunks++) {
-		if (sgx2__deadline_passed(&f->call))
-			return sgx2__flow_fail(f, -ETIMEDOUT,
-					       SGX2_STEP_PROGRESS);
+		if (sgx2__deadline_passed(&f->call)) {
+			sgx2__flow_fail(f, -ETIMEDOUT, SGX2_STEP_PROGRESS);
+			return 0;
+		}
 		f->r.ioctls = f->call.ioctls;
 		f->r.retries = f->call.retries;
-		if (f->cb->progress && f->cb->progress(f->cb->arg, &f->r))
-			return sgx2__flow_fail(f, -ECANCELED,
-					       SGX2_STEP_PROGRESS);
+		if (f->cb->progress && f->cb->progress(f->cb->arg, &f->r)) {
+			sgx2__flow_fail(f, -ECANCELED, SGX2_STEP_PROGRESS);
+			return 0;
+		}
 	}
 	*end = chunk && f->r.length - from > chunk ? from + chunk : f->r.length;
-	return 0;
+	return 1;
 }
 
 int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
@@ -161,10 +168,8 @@ SGX2_EXPORT int sgx2_add_tcs(struct sgx2_enclave *encl, uint64_t offset,
 	struct sgx2__flow f;
 	uint64_t end;
 
-	if (sgx2__flow_begin(&f, encl, offset, length, cb, opts))
-		return sgx2__flow_end(&f, report);
-	while (!f.r.error && f.r.changed < length &&
-	       !sgx2__flow_next_chunk(&f, f.r.changed, &end)) {
+	sgx2__flow_begin(&f, encl, offset, length, cb, opts, 1);
+	while (sgx2__flow_chunk(&f, f.r.changed, &end)) {
 		sgx2__flow_ioctl(&f, SGX2__MODIFY_TYPES, SGX2_PAGE_TYPE_TCS,
 				 &f.r.changed, end);
 		/* The kernel now caps these pages at RW: an RWX mapping
@@ -185,14 +190,10 @@ SGX2_EXPORT int sgx2_restrict_and_accept(struct sgx2_enclave *encl,
 	struct sgx2__flow f;
 	uint64_t end;
 
-	if (sgx2__flow_begin(&f, encl, offset, length, cb, opts))
-		return sgx2__flow_end(&f, report);
-	if (sgx2__perms_check(perms) || (flags & ~SGX2_FLOW_MPROTECT)) {
-		f.r.error = -EINVAL;
-		return sgx2__flow_end(&f, report);
-	}
-	while (!f.r.error && f.r.changed < length &&
-	       !sgx2__flow_next_chunk(&f, f.r.changed, &end)) {
+	sgx2__flow_begin(&f, encl, offset, length, cb, opts,
+			 !sgx2__perms_check(perms) &&
+				 !(flags & ~SGX2_FLOW_MPROTECT));
+	while (sgx2__flow_chunk(&f, f.r.changed, &end)) {
 		sgx2__flow_ioctl(&f, SGX2__RESTRICT_PERMISSIONS, perms,
 				 &f.r.changed, end);
 		sgx2__flow_accept(&f, f.r.changed, SGX2_ACCEPT_RESTRICT(perms));
@@ -212,14 +213,9 @@ SGX2_EXPORT int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset,
 	struct sgx2__flow f;
 	uint64_t end;
 
-	if (sgx2__flow_begin(&f, encl, offset, length, cb, opts))
-		return sgx2__flow_end(&f, report);
-	if (flags & ~SGX2_FLOW_NO_MMAP) {
-		f.r.error = -EINVAL;
-		return sgx2__flow_end(&f, report);
-	}
-	while (!f.r.error && f.r.accepted < length &&
-	       !sgx2__flow_next_chunk(&f, f.r.accepted, &end)) {
+	sgx2__flow_begin(&f, encl, offset, length, cb, opts,
+			 !(flags & ~SGX2_FLOW_NO_MMAP));
+	while (sgx2__flow_chunk(&f, f.r.accepted, &end)) {
 		if (flags & SGX2_FLOW_NO_MMAP)
 			f.r.mapped = end;
 		else

@@ -107,10 +107,10 @@ struct sgx2__flow {
 int sgx2__flow_begin(struct sgx2__flow *f, struct sgx2_enclave *encl,
 		     uint64_t offset, uint64_t length,
 		     const struct sgx2_callbacks *cb,
-		     const struct sgx2_options *opts);
+		     const struct sgx2_options *opts, int args_ok);
 int sgx2__flow_end(struct sgx2__flow *f, struct sgx2_flow_report *report);
 int sgx2__flow_fail(struct sgx2__flow *f, int err, uint32_t step);
-int sgx2__flow_next_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end);
+int sgx2__flow_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end);
 int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
 		     uint64_t *counter, uint64_t end);
 int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
