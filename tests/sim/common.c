@@ -163,3 +163,13 @@ struct sgx2_sim_stats stats_of(int fd)
 	assert_int_equal(sgx2_sim_get_stats(fd, &st), 0);
 	return st;
 }
+
+void set_config(int fd, uint32_t kernel, uint32_t sgx2)
+{
+	struct sgx2_sim_config cfg;
+
+	sgx2_sim_config_init(&cfg);
+	cfg.kernel = kernel;
+	cfg.sgx2 = sgx2;
+	assert_int_equal(sgx2_sim_configure(fd, &cfg), 0);
+}

@@ -78,6 +78,9 @@ struct ioc remove_pages(int fd, uint64_t offset, uint64_t length);
 /* The selftests' support probe: a zeroed struct must give EINVAL. */
 void probe_edmm(int fd);
 
+/* Model @kernel (SGX2_SIM_KERNEL_*) on a CPU with or without @sgx2. */
+void set_config(int fd, uint32_t kernel, uint32_t sgx2);
+
 /* The simulator's view of one page; asserts the call works. */
 struct sgx2_sim_page page_at(int fd, uint64_t offset);
 struct sgx2_sim_stats stats_of(int fd);

@@ -44,16 +44,6 @@ static int errno_of(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? errno : 0;
 }
 
-static void set_config(int fd, uint32_t kernel, uint32_t sgx2)
-{
-	struct sgx2_sim_config cfg;
-
-	sgx2_sim_config_init(&cfg);
-	cfg.kernel = kernel;
-	cfg.sgx2 = sgx2;
-	assert_int_equal(sgx2_sim_configure(fd, &cfg), 0);
-}
-
 static void inject(int fd, const char *script)
 {
 	assert_int_equal(sgx2_sim_inject_script(fd, script), 0);

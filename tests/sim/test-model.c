@@ -40,16 +40,6 @@ static void expect_fault(struct fx *fx, unsigned int function,
 	assert_int_equal(fx->run.exception_addr, addr);
 }
 
-static void set_config(int fd, uint32_t kernel, uint32_t sgx2)
-{
-	struct sgx2_sim_config cfg;
-
-	sgx2_sim_config_init(&cfg);
-	cfg.kernel = kernel;
-	cfg.sgx2 = sgx2;
-	assert_int_equal(sgx2_sim_configure(fd, &cfg), 0);
-}
-
 /* ---- EPCM and kernel page state ---- */
 
 static void emodt_clears_permissions_and_sets_modified(void **state)
