@@ -135,9 +135,13 @@ void sgx2_options_init(struct sgx2_options *opts);
  * @encl: the handle
  * @opts: the new options, copied; NULL restores the defaults
  *
+ * Calls read these options without a lock, so each copy is kept until
+ * sgx2_enclave_free(): set options once or rarely; per-call options (read
+ * during the call, so keep them unchanged until it returns) suit changes.
+ *
  * Return: 0; -EINVAL for a NULL @encl, non-zero reserved fields, a
  * @chunk_bytes that is not a multiple of the page size, or
- * backoff_min_us > backoff_max_us. Nothing is changed on error.
+ * backoff_min_us > backoff_max_us; -ENOMEM. Nothing is changed on error.
  */
 int sgx2_enclave_set_options(struct sgx2_enclave *encl,
 			     const struct sgx2_options *opts);
