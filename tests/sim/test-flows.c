@@ -44,6 +44,36 @@ static struct enclave enclave_of(struct fx *fx)
 	return (struct enclave){ .fx = fx, .stop_after = UINT64_MAX };
 }
 
+/* A scenario: an enclave, its enclave side for the flows, a handle. */
+struct scene {
+	struct fx *fx;
+	struct enclave en;
+	struct sgx2_callbacks cb;
+	struct sgx2_enclave *e;
+};
+
+static struct scene *scene_new(uint64_t heap_pages)
+{
+	struct scene *sc = calloc(1, sizeof(*sc));
+
+	assert_non_null(sc);
+	sc->fx = fx_new(heap_pages);
+	sc->en = enclave_of(sc->fx);
+	sc->cb = (struct sgx2_callbacks){ .accept = accept_in_enclave,
+					  .arg = &sc->en };
+	assert_int_equal(sgx2_enclave_new(&sc->e, sc->fx->fd, sc->fx->base,
+					  sc->fx->size),
+			 0);
+	return sc;
+}
+
+static void scene_free(struct scene *sc)
+{
+	sgx2_enclave_free(sc->e);
+	fx_free(sc->fx);
+	free(sc);
+}
+
 /* -- the page-by-page comparison ------------------------------------- */
 
 /* What the report says of page @i of a trim_and_remove range. */
@@ -159,22 +189,20 @@ static void arm(struct fx *fx, struct enclave *en, enum fault f, uint64_t k)
 static void one_case(uint64_t pages, uint64_t chunk_pages, enum fault f,
 		     uint64_t k)
 {
-	struct fx *fx = fx_new(pages);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
-	struct sgx2_enclave *e;
+	struct scene *sc = scene_new(pages);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	struct sgx2_flow_report r;
 	struct sgx2_sim_stats st;
 	struct sgx2_options o;
 	int err;
 
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
 	sgx2_options_init(&o);
 	o.chunk_bytes = chunk_pages * PAGE;
 	o.backoff_min_us = 0;
-	arm(fx, &en, f, k);
+	arm(fx, &sc->en, f, k);
 
-	err = sgx2_trim_and_remove(e, HEAP_OFF, pages * PAGE, &cb, &o, &r);
+	err = sgx2_trim_and_remove(e, HEAP_OFF, pages * PAGE, &sc->cb, &o, &r);
 	st = stats_of(fx->fd);
 	if (getenv("SGX2_TEST_VERBOSE")) /* which case, when one fails */
 		print_message("N=%llu chunk=%llu %s at page %llu: %d step %u\n",
@@ -204,15 +232,14 @@ static void one_case(uint64_t pages, uint64_t chunk_pages, enum fault f,
 	}
 
 	/* Whatever stopped it, a resume with a working enclave finishes. */
-	en = enclave_of(fx);
+	sc->en = enclave_of(fx);
 	assert_int_equal(sgx2_sim_clear_faults(fx->fd), 0);
-	assert_int_equal(sgx2_trim_and_remove_resume(e, &cb, &o, &r), 0);
+	assert_int_equal(sgx2_trim_and_remove_resume(e, &sc->cb, &o, &r), 0);
 	assert_epcm_matches(fx, &r, pages, UINT64_MAX);
 	assert_int_equal(r.removed, pages * PAGE);
 	assert_int_equal(stats_of(fx->fd).pages_resubmitted, 0);
 out:
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 static void grid(uint64_t pages)
@@ -253,18 +280,17 @@ static void every_fault_at_every_page_of_64(void **state)
 
 static void removal_costs_two_ioctls_and_one_entry(void **state)
 {
-	struct fx *fx = fx_new(64);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
-	struct sgx2_enclave *e;
+	struct scene *sc = scene_new(64);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	struct sgx2_flow_report r;
 	struct sgx2_sim_stats st;
 
 	(void)state;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
 	assert_int_equal(sgx2_sim_reset_stats(fx->fd), 0);
 	assert_int_equal(
-		sgx2_trim_and_remove(e, HEAP_OFF, 64 * PAGE, &cb, NULL, &r), 0);
+		sgx2_trim_and_remove(e, HEAP_OFF, 64 * PAGE, &sc->cb, NULL, &r),
+		0);
 	st = stats_of(fx->fd);
 	assert_int_equal(st.ioctls[6] + st.ioctls[7], 2);
 	assert_int_equal(st.enclave_entries, 1);
@@ -272,24 +298,21 @@ static void removal_costs_two_ioctls_and_one_entry(void **state)
 	assert_int_equal(st.pages_removed, 64);
 	assert_int_equal(r.ioctls, 2);
 	assert_int_equal(r.callbacks, 1);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 /* k injected EAGAINs cost exactly k more ioctls. */
 static void each_eagain_costs_one_ioctl(void **state)
 {
-	struct fx *fx = fx_new(16);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
-	struct sgx2_enclave *e;
+	struct scene *sc = scene_new(16);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	struct sgx2_flow_report r;
 	struct sgx2_options o;
 
 	(void)state;
 	sgx2_options_init(&o);
 	o.backoff_min_us = 0;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
 	assert_int_equal(
 		sgx2_sim_inject_script(
 			fx->fd,
@@ -299,22 +322,21 @@ static void each_eagain_costs_one_ioctl(void **state)
 		0);
 	assert_int_equal(sgx2_sim_reset_stats(fx->fd), 0);
 	assert_int_equal(
-		sgx2_trim_and_remove(e, HEAP_OFF, 16 * PAGE, &cb, &o, &r), 0);
+		sgx2_trim_and_remove(e, HEAP_OFF, 16 * PAGE, &sc->cb, &o, &r),
+		0);
 	assert_int_equal(r.ioctls, 2 + 3);
 	assert_int_equal(r.retries, 3);
 	assert_int_equal(stats_of(fx->fd).pages_resubmitted, 0);
 	assert_int_equal(stats_of(fx->fd).pages_removed, 16);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 /* Past the retry bound the flow gives up, still page-exact. */
 static void a_busy_storm_past_the_bound_gives_up_with_ebusy(void **state)
 {
-	struct fx *fx = fx_new(8);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
-	struct sgx2_enclave *e;
+	struct scene *sc = scene_new(8);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	struct sgx2_flow_report r;
 	struct sgx2_options o;
 
@@ -322,22 +344,20 @@ static void a_busy_storm_past_the_bound_gives_up_with_ebusy(void **state)
 	sgx2_options_init(&o);
 	o.backoff_min_us = 0;
 	o.max_retries = 4;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
 	assert_int_equal(sgx2_sim_inject_script(
 				 fx->fd, "kind=busy,ioctl=remove,times=5"),
 			 0);
 	assert_int_equal(
-		sgx2_trim_and_remove(e, HEAP_OFF, 8 * PAGE, &cb, &o, &r),
+		sgx2_trim_and_remove(e, HEAP_OFF, 8 * PAGE, &sc->cb, &o, &r),
 		-EBUSY);
 	assert_int_equal(r.step, SGX2_STEP_REMOVE);
 	assert_int_equal(r.ioctls, 1 + 5);
 	assert_epcm_matches(fx, &r, 8, UINT64_MAX);
 	assert_int_equal(r.accepted, 8 * PAGE);
 	assert_int_equal(r.removed, 0);
-	assert_int_equal(sgx2_trim_and_remove_resume(e, &cb, &o, &r), 0);
+	assert_int_equal(sgx2_trim_and_remove_resume(e, &sc->cb, &o, &r), 0);
 	assert_int_equal(r.removed, 8 * PAGE);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 /* -- resume after a crash: only a progress snapshot survived ----------- */
@@ -411,17 +431,15 @@ static void resume_from_a_progress_snapshot_and_more_done(void **state)
  * middle one a TCS, enter through it, trim all three, grow them again. */
 static void tcs_create_through_the_flows(void **state)
 {
-	struct fx *fx = fx_new(4);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	uint64_t dyn = fx->total, tcs = dyn + PAGE;
-	struct sgx2_enclave *e;
 	struct sgx2_flow_report r;
 	struct sgx2_sim_page pg;
 
 	(void)state;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
-	assert_int_equal(sgx2_grow(e, dyn, 3 * PAGE, 0, &cb, NULL, &r), 0);
+	assert_int_equal(sgx2_grow(e, dyn, 3 * PAGE, 0, &sc->cb, NULL, &r), 0);
 	assert_int_equal(r.accepted, 3 * PAGE);
 	pg = page_at(fx->fd, tcs);
 	assert_int_equal(pg.present && !pg.pending, 1);
@@ -429,7 +447,7 @@ static void tcs_create_through_the_flows(void **state)
 	put_ok(fx, fx->base + tcs + 16, dyn + 2 * PAGE);
 	put_ok(fx, fx->base + tcs + 32, TEXT_OFF);
 
-	assert_int_equal(sgx2_add_tcs(e, tcs, PAGE, &cb, NULL, &r), 0);
+	assert_int_equal(sgx2_add_tcs(e, tcs, PAGE, &sc->cb, NULL, &r), 0);
 	assert_int_equal(r.changed, PAGE);
 	assert_int_equal(r.mapped, PAGE);
 	assert_int_equal(r.accepted, PAGE);
@@ -439,82 +457,74 @@ static void tcs_create_through_the_flows(void **state)
 	assert_int_equal(sgx2_sim_enter(fx->fd, run_on(fx, fx->base + tcs)), 0);
 	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
 
-	assert_int_equal(sgx2_trim_and_remove(e, dyn, 3 * PAGE, &cb, NULL, &r),
-			 0);
+	assert_int_equal(
+		sgx2_trim_and_remove(e, dyn, 3 * PAGE, &sc->cb, NULL, &r), 0);
 	assert_int_equal(r.removed, 3 * PAGE);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(page_at(fx->fd, dyn + i * PAGE).present, 0);
 
-	assert_int_equal(sgx2_grow(e, dyn, 3 * PAGE, 0, &cb, NULL, &r), 0);
+	assert_int_equal(sgx2_grow(e, dyn, 3 * PAGE, 0, &sc->cb, NULL, &r), 0);
 	put_ok(fx, fx->base + tcs, MAGIC);
 	assert_int_equal(get_ok(fx, fx->base + tcs), MAGIC);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 /* Pages mapped RWX (allowed over unbacked addresses) still become
  * usable TCSs: the flow mprotects them to RW, the kernel's cap. */
 static void add_tcs_fixes_up_an_rwx_mapping(void **state)
 {
-	struct fx *fx = fx_new(4);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	uint64_t dyn = fx->total;
-	struct sgx2_enclave *e;
 	struct sgx2_flow_report r;
 
 	(void)state;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
 	assert_true(mmap((void *)(uintptr_t)(fx->base + dyn), PAGE,
 			 PROT_READ | PROT_WRITE | PROT_EXEC,
 			 MAP_SHARED | MAP_FIXED, fx->fd,
 			 (off_t)dyn) != MAP_FAILED);
 	assert_int_equal(
-		sgx2_grow(e, dyn, PAGE, SGX2_FLOW_NO_MMAP, &cb, NULL, &r), 0);
-	assert_int_equal(sgx2_add_tcs(e, dyn, PAGE, &cb, NULL, &r), 0);
+		sgx2_grow(e, dyn, PAGE, SGX2_FLOW_NO_MMAP, &sc->cb, NULL, &r),
+		0);
+	assert_int_equal(sgx2_add_tcs(e, dyn, PAGE, &sc->cb, NULL, &r), 0);
 	assert_int_equal(page_at(fx->fd, dyn).epcm_type,
 			 SGX2_SIM_PAGE_TYPE_TCS);
 	assert_int_equal(sgx2_sim_enter(fx->fd, run_on(fx, fx->base + dyn)), 0);
 	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 static void add_tcs_on_a_page_without_rw_is_eperm(void **state)
 {
-	struct fx *fx = fx_new(4);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
-	struct sgx2_enclave *e;
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	struct sgx2_flow_report r;
 
 	(void)state;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
-	assert_int_equal(sgx2_add_tcs(e, TEXT_OFF, PAGE, &cb, NULL, &r),
+	assert_int_equal(sgx2_add_tcs(e, TEXT_OFF, PAGE, &sc->cb, NULL, &r),
 			 -EPERM);
 	assert_int_equal(r.step, SGX2_STEP_MODIFY);
 	assert_int_equal(r.changed + r.mapped + r.accepted + r.callbacks, 0);
 	assert_int_equal(page_at(fx->fd, TEXT_OFF).epcm_type,
 			 SGX2_SIM_PAGE_TYPE_REG);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 /* The selftest epcm_permissions through the flow, and with mprotect. */
 static void restrict_then_write_faults_in_the_epcm_or_the_pte(void **state)
 {
-	struct fx *fx = fx_new(4);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	uint64_t a = fx->base + HEAP_OFF, b = a + PAGE;
-	struct sgx2_enclave *e;
 	struct sgx2_flow_report r;
 
 	(void)state;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
 	put_ok(fx, a, MAGIC);
 	assert_int_equal(sgx2_restrict_and_accept(e, HEAP_OFF, PAGE,
-						  SGX2_PERM_R, 0, &cb, NULL,
+						  SGX2_PERM_R, 0, &sc->cb, NULL,
 						  &r),
 			 0);
 	assert_int_equal(r.accepted, PAGE);
@@ -529,54 +539,51 @@ static void restrict_then_write_faults_in_the_epcm_or_the_pte(void **state)
 	/* With SGX2_FLOW_MPROTECT the page tables refuse the write first. */
 	assert_int_equal(
 		sgx2_restrict_and_accept(e, HEAP_OFF + PAGE, PAGE, SGX2_PERM_R,
-					 SGX2_FLOW_MPROTECT, &cb, NULL, &r),
+					 SGX2_FLOW_MPROTECT, &sc->cb, NULL, &r),
 		0);
 	assert_int_equal(r.mapped, PAGE);
 	assert_int_equal(sgx2_sim_write(fx->fd, run_on(fx, 0), b, MAGIC2), 0);
 	assert_int_equal(fx->run.exception_vector, 14);
 	assert_int_equal(fx->run.exception_error_code, 0x7);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 static void restrict_on_a_tcs_is_einval_with_nothing_changed(void **state)
 {
-	struct fx *fx = fx_new(4);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
-	struct sgx2_enclave *e;
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	struct sgx2_flow_report r;
 
 	(void)state;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
 	assert_int_equal(sgx2_restrict_and_accept(e, TCS1_OFF, PAGE,
-						  SGX2_PERM_R, 0, &cb, NULL,
+						  SGX2_PERM_R, 0, &sc->cb, NULL,
 						  &r),
 			 -EINVAL);
 	assert_int_equal(r.changed + r.accepted + r.callbacks, 0);
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	assert_int_equal(page_at(fx->fd, TCS1_OFF).epcm_type,
+			 SGX2_SIM_PAGE_TYPE_TCS);
+	assert_int_equal(page_at(fx->fd, TCS1_OFF).pr, 0);
+	assert_int_equal(stats_of(fx->fd).pages_restricted, 0);
+	scene_free(sc);
 }
 
 /* Growing over pages that exist: EACCEPT(0x20B) meets a REG page that is
  * not PENDING and refuses it; the flow says so and nothing changes. */
 static void grow_over_existing_pages_stops_at_the_accept(void **state)
 {
-	struct fx *fx = fx_new(4);
-	struct enclave en = enclave_of(fx);
-	struct sgx2_callbacks cb = { .accept = accept_in_enclave, .arg = &en };
-	struct sgx2_enclave *e;
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_enclave *e = sc->e;
 	struct sgx2_flow_report r;
 
 	(void)state;
-	assert_int_equal(sgx2_enclave_new(&e, fx->fd, fx->base, fx->size), 0);
-	assert_int_equal(sgx2_grow(e, HEAP_OFF, 2 * PAGE, 0, &cb, NULL, &r),
+	assert_int_equal(sgx2_grow(e, HEAP_OFF, 2 * PAGE, 0, &sc->cb, NULL, &r),
 			 -EIO);
 	assert_int_equal(r.step, SGX2_STEP_ACCEPT);
 	assert_int_equal(r.accepted, 0);
 	assert_int_equal(fx->run.ret, 19); /* SGX_PAGE_ATTRIBUTES_MISMATCH */
-	sgx2_enclave_free(e);
-	fx_free(fx);
+	scene_free(sc);
 }
 
 int main(void)

@@ -79,16 +79,6 @@ static void the_probe_opens_the_device_when_given_no_fd(void **state)
 	assert_int_equal(fk_ncalls, 1);
 }
 
-static void cpuid_sgx2_implies_cpuid_sgx1(void **state)
-{
-	unsigned int caps;
-
-	(void)state;
-	sgx2_probe(FK_FD, &caps);
-	if (caps & SGX2_CAP_CPUID_SGX2)
-		assert_true(caps & SGX2_CAP_CPUID_SGX1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,7 +89,6 @@ int main(void)
 		TEST(no_device_is_enoent_without_an_ioctl),
 		TEST(unreadable_device_is_eacces),
 		TEST(the_probe_opens_the_device_when_given_no_fd),
-		TEST(cpuid_sgx2_implies_cpuid_sgx1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
