@@ -524,6 +524,11 @@ struct sgx2_sim_stats {
 	uint64_t enclave_entries;   /* EENTERs and ERESUMEs that entered */
 	uint64_t exceptions;	    /* exceptions reported (AEX or EENTER) */
 	uint64_t faults_fired;	    /* injected faults that fired */
+	uint64_t enclu[8];	    /* ENCLU leaves executed (native code),
+				       by leaf: EREPORT 0 ... EACCEPTCOPY 7 */
+	uint64_t aex[32];	    /* asynchronous exits for an exception,
+				       by vector (native code) */
+	uint64_t aex_interrupts;    /* asynchronous exits for a signal */
 	uint64_t reserved[4];
 };
 /*

@@ -22,7 +22,10 @@
 
 #define SECS_SIZE 0
 #define SECS_BASE 8
+#define SECS_SSAFRAMESIZE 16
+#define SECS_MISCSELECT 20
 #define SECS_ATTRIBUTES 48
+#define SECS_XFRM 56
 #define SIGSTRUCT_SIZE 1808
 #define SIGSTRUCT_VENDOR 16
 #define SECINFO_SIZE 64
@@ -30,7 +33,8 @@
 long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 {
 	struct sgx_enclave_create c;
-	uint64_t size, base, attributes;
+	uint64_t size, base, attributes, xfrm;
+	uint32_t ssaframesize, miscselect;
 	unsigned char *secs;
 	void *data;
 	int err;
@@ -49,6 +53,9 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 	memcpy(&size, secs + SECS_SIZE, sizeof(size));
 	memcpy(&base, secs + SECS_BASE, sizeof(base));
 	memcpy(&attributes, secs + SECS_ATTRIBUTES, sizeof(attributes));
+	memcpy(&ssaframesize, secs + SECS_SSAFRAMESIZE, sizeof(ssaframesize));
+	memcpy(&miscselect, secs + SECS_MISCSELECT, sizeof(miscselect));
+	memcpy(&xfrm, secs + SECS_XFRM, sizeof(xfrm));
 	free(secs);
 
 	if (!size || (size & (size - 1)))
@@ -68,6 +75,9 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 	e->base = base;
 	e->size = size;
 	e->attributes = attributes;
+	e->ssaframesize = ssaframesize;
+	e->miscselect = miscselect;
+	e->xfrm = xfrm;
 	err = sim__pages_init(e);
 	if (!err) {
 		e->created = 1;
@@ -186,6 +196,10 @@ long sim__ioc_add_pages(struct sim_encl *e, void *arg)
 			break;
 	}
 	free(page);
+	/* A loader may have mapped the range already. */
+	pthread_mutex_lock(&e->lock);
+	sim__prot_sync(e, e->base + a.offset, e->base + a.offset + c);
+	pthread_mutex_unlock(&e->lock);
 	a.count = c;
 	if (sim__copy_to_user((uintptr_t)arg, &a, sizeof(a)))
 		return -EFAULT;

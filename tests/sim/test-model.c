@@ -389,7 +389,8 @@ static void entry_through_interrupted_tcs_raises_gp(void **state)
 	assert_int_equal(sgx2_sim_read(fx->fd, run1(fx), fx->data), 0);
 	assert_int_equal(fx->run.function, SGX2_SIM_ERESUME);
 	assert_int_equal(sgx2_sim_enter(fx->fd, run1(fx)), 0);
-	expect_fault(fx, SGX2_SIM_EENTER, 13, 0, fx->tcs1);
+	/* A #GP has no address: the kernel's vDSO fixup reports 0. */
+	expect_fault(fx, SGX2_SIM_EENTER, 13, 0, 0);
 	/* Another TCS is free. */
 	assert_int_equal(sgx2_sim_enter(fx->fd, run_on(fx, fx->tcs2)), 0);
 	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
