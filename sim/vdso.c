@@ -5,7 +5,10 @@
  * section, DT_HASH, DT_SYMTAB, DT_STRTAB. The kernel's own vDSO cannot
  * serve enclaves of the simulator (built with SGX, it catches its ENCLU's
  * #UD itself and no signal is seen; built without, it has no such symbol),
- * so getauxval() is interposed to answer with a small ELF image made here:
+ * so getauxval() is interposed to answer with a small ELF image made here,
+ * whenever simulated enclaves may be entered (the device redirect is on,
+ * or a simulated enclave exists; otherwise the real vDSO, so that a
+ * program that has the simulator loaded but drives real SGX is left alone):
  * it exports the stand-in (vdso-enter.S) and every symbol of the kernel's
  * vDSO, pointing into the real one, so that any other use of the vDSO
  * through the auxiliary vector finds what it found before. (libc found its
@@ -188,7 +191,8 @@ SIM_EXPORT unsigned long getauxval(unsigned long type)
 {
 	const void *img;
 
-	if (type == AT_SYSINFO_EHDR) {
+	if (type == AT_SYSINFO_EHDR &&
+	    (sim__device_enabled() || atomic_load(&sim__nencl))) {
 		/* A program about to enter enclaves through it. */
 		sim__signals_init();
 		img = sim__vdso_image();
