@@ -168,6 +168,27 @@ static int eaccept_malformed(uint64_t s)
 	return 1;
 }
 
+/*
+ * EACCEPT's checks of a page that becomes a TCS (SDM EACCEPT): its
+ * contents must be a TCS no thread ever ran on: reserved bytes zero, no
+ * DBGOPTIN, CSSA below NSSA, no AEP, STATE inactive. A zero-filled page
+ * fails (NSSA 0).
+ */
+static int tcs_valid(const struct sim_encl *e, uint64_t addr)
+{
+	const unsigned char *t = e->data + (addr - e->base);
+	unsigned int i;
+
+	for (i = SIM_TCS_RESERVED; i < SIM_PAGE; i++)
+		if (t[i])
+			return 0;
+	return !(sim__rd64(e, addr + SIM_TCS_FLAGS) & 1) &&
+	       sim__rd32(e, addr + SIM_TCS_CSSA) <
+		       sim__rd32(e, addr + SIM_TCS_NSSA) &&
+	       !sim__rd64(e, addr + SIM_TCS_AEP) &&
+	       !sim__rd64(e, addr + SIM_TCS_STATE);
+}
+
 int sim__eaccept(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 		 uint64_t *code, struct sim_exc *x)
 {
@@ -193,6 +214,8 @@ int sim__eaccept(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 		*code = SIM_NOT_TRACKED;
 		return 0;
 	}
+	if (p->epcm_type == SIM_PT_TCS && !tcs_valid(e, addr))
+		return sim__gp(x);
 	p->epcm_state = 0;
 	*code = 0;
 	e->stats.eaccept_pages++;

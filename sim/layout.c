@@ -104,6 +104,8 @@ static int build(struct sim_encl *e, int fd, const struct sgx2_sim_layout *l,
 	struct sgx_enclave_create c;
 	struct sgx_enclave_init in;
 	uint64_t attributes = 0x6; /* DEBUG | MODE64BIT */
+	uint64_t xfrm = 0x3;	   /* x87 | SSE */
+	uint32_t ssaframesize = 1;
 	uint32_t i;
 	int err;
 
@@ -114,7 +116,9 @@ static int build(struct sim_encl *e, int fd, const struct sgx2_sim_layout *l,
 		goto out;
 	memcpy(secs, &l->size, sizeof(l->size));
 	memcpy(secs + 8, &base, sizeof(base));
+	memcpy(secs + 16, &ssaframesize, sizeof(ssaframesize));
 	memcpy(secs + 48, &attributes, sizeof(attributes));
+	memcpy(secs + 56, &xfrm, sizeof(xfrm));
 	c.src = (uintptr_t)secs;
 	err = do_ioctl(e, fd, SGX_IOC_ENCLAVE_CREATE, &c);
 	for (i = 0; !err && i < l->nsegs; i++)

@@ -373,6 +373,7 @@ static void entry_through_unaccepted_tcs_faults_on_eenter(void **state)
 	uint64_t addr = map_free(fx, 1, RW);
 
 	eaccept_ok(fx, addr, ACCEPT_AUG);
+	tcs_init(fx, addr, DATA_OFF);
 	assert_int_equal(modt(fx->fd, fx->total, PAGE, TCS).ret, 0);
 	assert_int_equal(sgx2_sim_enter(fx->fd, run_on(fx, addr)), 0);
 	expect_fault(fx, SGX2_SIM_EENTER, 14, 0x8005, addr);
@@ -407,6 +408,7 @@ static void rwx_mapping_over_new_tcs_cannot_reach_it(void **state)
 	uint64_t addr = map_free(fx, 1, RWX);
 
 	eaccept_ok(fx, addr, ACCEPT_AUG);
+	tcs_init(fx, addr, DATA_OFF);
 	assert_int_equal(modt(fx->fd, fx->total, PAGE, TCS).ret, 0);
 	assert_int_equal(page_at(fx->fd, fx->total).pte, 0); /* zapped */
 	assert_int_equal(
