@@ -8,9 +8,14 @@
  * (v6.0 and later; see doc/simulator.md), and passes every other
  * descriptor and address to the real system call. It interposes those
  * libc symbols, so attach it by linking -lsgx2-sim (pkg-config:
- * libsgx2-sim) or with LD_PRELOAD=libsgx2-sim.so.0. Code that would run
- * inside the enclave (EACCEPT, EMODPE, loads and stores) is modelled by the
- * sgx2_sim_enclave-side calls below, each one enclave entry.
+ * libsgx2-sim) or with LD_PRELOAD=libsgx2-sim.so.0. Real enclave code
+ * runs natively: entered through the __vdso_sgx_enter_enclave that
+ * getauxval(AT_SYSINFO_EHDR) then finds (the simulator's stand-in), with
+ * ENCLU emulated and the EPCM enforced by page protection; the simulator
+ * interposes sigaction(), signal() and getauxval() for that (see
+ * sgx2-sim(7)). Without enclave code, the enclave's part (EACCEPT, EMODPE,
+ * loads and stores) can be played by the enclave-side calls below, each one
+ * enclave entry.
  *
  * Error convention: every function that returns int returns 0 (or a
  * non-negative value where stated) on success or a negative errno value,
