@@ -164,17 +164,32 @@ static int nfx_teardown(void **state)
 	return 0;
 }
 
-/* One vDSO call through @tcs (an offset); the answer in @a. */
-static int call(struct nfx *fx, uint64_t tcs, unsigned int function,
-		unsigned long op, unsigned long rsi, unsigned long rdx,
-		struct sgx_enclave_run *run, struct answer *a)
+/* A run through @tcs (an offset) whose user handler is @h. */
+static void prepare(struct nfx *fx, uint64_t tcs, sgx_enclave_user_handler_t h,
+		    struct sgx_enclave_run *run, struct answer *a)
 {
 	memset(run, 0, sizeof(*run));
 	memset(a, 0, sizeof(*a));
 	run->tcs = fx->base + tcs;
-	run->user_handler = (uint64_t)(uintptr_t)capture;
+	run->user_handler = (uint64_t)(uintptr_t)h;
 	run->user_data = (uint64_t)(uintptr_t)a;
-	return native_call(fx->vdso, op, rsi, rdx, function, run, 0);
+}
+
+/* One vDSO call with RDI = @op, RSI, RDX, R8; the answer in @a. */
+static int call_r8(struct nfx *fx, uint64_t tcs, unsigned int function,
+		   unsigned long op, unsigned long rsi, unsigned long rdx,
+		   unsigned long r8, struct sgx_enclave_run *run,
+		   struct answer *a)
+{
+	prepare(fx, tcs, capture, run, a);
+	return native_call(fx->vdso, op, rsi, rdx, function, run, r8);
+}
+
+static int call(struct nfx *fx, uint64_t tcs, unsigned int function,
+		unsigned long op, unsigned long rsi, unsigned long rdx,
+		struct sgx_enclave_run *run, struct answer *a)
+{
+	return call_r8(fx, tcs, function, op, rsi, rdx, 0, run, a);
 }
 
 static void expect_eexit(const struct sgx_enclave_run *run)
@@ -616,13 +631,8 @@ static void eacceptcopy_fills_the_page_with_its_permissions(void **state)
 
 	map_free(fx, FREE_OFF, 1);
 	/* R|X|REG: the data page's contents, readable and executable. */
-	memset(&run, 0, sizeof(run));
-	memset(&a, 0, sizeof(a));
-	run.tcs = fx->base;
-	run.user_handler = (uint64_t)(uintptr_t)capture;
-	run.user_data = (uint64_t)(uintptr_t)&a;
-	assert_int_equal(native_call(fx->vdso, OP_EACCEPTCOPY, page, src,
-				     EENTER, &run, 0x205),
+	assert_int_equal(call_r8(fx, TCS0, EENTER, OP_EACCEPTCOPY, page, src,
+				 0x205, &run, &a),
 			 0);
 	expect_eexit(&run);
 	assert_int_equal(a.rsi, 0);
@@ -633,12 +643,8 @@ static void eacceptcopy_fills_the_page_with_its_permissions(void **state)
 	expect_eexit(&run);
 	assert_int_equal(a.rdx & 0xffffffff, 0x7f80); /* the MXCSR word */
 	/* Not PENDING any more: a second copy does not match. */
-	memset(&run, 0, sizeof(run));
-	run.tcs = fx->base;
-	run.user_handler = (uint64_t)(uintptr_t)capture;
-	run.user_data = (uint64_t)(uintptr_t)&a;
-	assert_int_equal(native_call(fx->vdso, OP_EACCEPTCOPY, page, src,
-				     EENTER, &run, 0x205),
+	assert_int_equal(call_r8(fx, TCS0, EENTER, OP_EACCEPTCOPY, page, src,
+				 0x205, &run, &a),
 			 0);
 	assert_int_equal(a.rsi, 19);
 }
@@ -709,11 +715,7 @@ static void fault_fixed_from_the_user_handler(void **state)
 			      ACCEPT_RESTRICT_R, &run, &a),
 			 0);
 	assert_int_equal(a.rsi, 0);
-	memset(&run, 0, sizeof(run));
-	memset(&a, 0, sizeof(a));
-	run.tcs = fx->base;
-	run.user_handler = (uint64_t)(uintptr_t)fix_with_emodpe;
-	run.user_data = (uint64_t)(uintptr_t)&a;
+	prepare(fx, TCS0, fix_with_emodpe, &run, &a);
 	assert_int_equal(native_call(fx->vdso, OP_WRITE, MAGIC,
 				     fx->base + data + 8, EENTER, &run, 0),
 			 0);
