@@ -21,14 +21,14 @@
 #include "common.h"
 
 /* glibc's pre-2.33 entry points, still exported, no longer declared. */
-int __xstat(int ver, const char *path, struct stat *buf);
-int __xstat64(int ver, const char *path, struct stat64 *buf);
-int __lxstat(int ver, const char *path, struct stat *buf);
-int __lxstat64(int ver, const char *path, struct stat64 *buf);
-int __fxstatat(int ver, int dirfd, const char *path, struct stat *buf,
-	       int flags);
-int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *buf,
-		 int flags);
+typedef int xstat_fn(int, const char *, struct stat *);
+typedef int xstat64_fn(int, const char *, struct stat64 *);
+typedef int fxstatat_fn(int, int, const char *, struct stat *, int);
+typedef int fxstatat64_fn(int, int, const char *, struct stat64 *, int);
+xstat_fn __xstat, __lxstat;
+xstat64_fn __xstat64, __lxstat64;
+fxstatat_fn __fxstatat;
+fxstatat64_fn __fxstatat64;
 
 #define DEV "/dev/sgx_enclave"
 
