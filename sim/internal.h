@@ -23,8 +23,9 @@
 
 #define SIM_PAGE 4096ull
 #define SIM_PAGE_SHIFT 12
-#define SIM_MAX_SIZE (1ull << 40) /* the model's MaxEnclaveSize_64 */
-#define SIM_LEAF_PAGES 512u	  /* pages per page-table leaf */
+#define SIM_MAX_SIZE_LOG2 40u /* the model's MaxEnclaveSize_64 */
+#define SIM_MAX_SIZE (1ull << SIM_MAX_SIZE_LOG2)
+#define SIM_LEAF_PAGES 512u /* pages per page-table leaf */
 
 /* SECINFO bits (SDM); the kernel headers name only the first three. */
 #define SIM_R 0x1u
@@ -226,6 +227,7 @@ int sim__fd_alive(const struct sim_encl *e);
 /* config.c */
 void sim__default_config(struct sgx2_sim_config *cfg);
 int sim__config_check(const struct sgx2_sim_config *cfg);
+uint64_t sim__epc_size(const struct sgx2_sim_config *cfg);
 int sim__device_enabled(void);
 const char *sim__env_faults(void);
 
