@@ -300,6 +300,68 @@ static void fs_and_gs_come_from_the_tcs(void **state)
 	assert_int_equal(errno, 1234);
 }
 
+/*
+ * EENTER's checks of the TCS fields (SDM EENTER): OSSA and OFSBASE page
+ * aligned, no reserved FLAGS bit, CSSA below NSSA (EADD has made CSSA 0,
+ * so NSSA 0 is what fails); each a #GP, the entry
+ * reported with function EENTER. An enclave whose TCS pages hold such
+ * TCSs, and TCS 0 of the test enclave as the one that works.
+ */
+static void eenter_checks_the_tcs_fields(void **state)
+{
+	struct nfx *fx = *state;
+	static unsigned char tcs[4][PAGE] __attribute__((aligned(PAGE)));
+	uint64_t code = native_encl_code - native_encl;
+	uint64_t data = native_encl_data - native_encl;
+	struct sgx2_sim_segment segs[] = {
+		{ .offset = 0,
+		  .pages = 4,
+		  .type = SGX2_SIM_PAGE_TYPE_TCS,
+		  .src = tcs },
+		{ .offset = 4 * PAGE,
+		  .pages = 1,
+		  .type = SGX2_SIM_PAGE_TYPE_REG,
+		  .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_X,
+		  .src = native_encl_code },
+		{ .offset = 5 * PAGE,
+		  .pages =
+			  (uint64_t)(native_encl_end - native_encl_data) / PAGE,
+		  .type = SGX2_SIM_PAGE_TYPE_REG,
+		  .perms = SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_W,
+		  .src = native_encl_data },
+	};
+	struct sgx2_sim_layout layout = { .size = ENCL_SIZE,
+					  .segs = segs,
+					  .nsegs = 3 };
+	struct sgx_enclave_run run;
+	struct nfx other = *fx;
+	struct answer a;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		memcpy(tcs[i], native_encl, PAGE); /* TCS 0: NSSA 2 */
+		/* Moved with the code and the data pages. */
+		*(uint64_t *)(tcs[i] + 16) += 5 * PAGE - data;
+		*(uint64_t *)(tcs[i] + 32) += 4 * PAGE - code;
+		*(uint64_t *)(tcs[i] + 48) += 5 * PAGE - data;
+		*(uint64_t *)(tcs[i] + 56) += 5 * PAGE - data;
+	}
+	*(uint64_t *)(tcs[1] + 16) += 8; /* OSSA not page aligned */
+	*(uint64_t *)(tcs[2] + 8) = 2;	 /* a reserved FLAGS bit */
+	*(uint32_t *)(tcs[3] + 24) = 2;	 /* CSSA = NSSA */
+	assert_int_equal(
+		sgx2_sim_enclave_create(&layout, &other.fd, &other.base), 0);
+	assert_int_equal(call(&other, 0, EENTER, OP_NOP, 0, 0, &run, &a), 0);
+	expect_eexit(&run);
+	for (i = 1; i < 4; i++) {
+		assert_int_equal(
+			call(&other, i * PAGE, EENTER, OP_NOP, 0, 0, &run, &a),
+			0);
+		expect_exception(&run, EENTER, 13, 0, 0);
+	}
+	assert_int_equal(sgx2_sim_enclave_destroy(other.fd), 0);
+}
+
 /* ---- Asynchronous exits ---- */
 
 /*
@@ -739,6 +801,7 @@ int main(void)
 		T(entry_and_exit),
 		T(bad_function_or_reserved_bytes_are_einval),
 		T(fs_and_gs_come_from_the_tcs),
+		T(eenter_checks_the_tcs_fields),
 		T(refusals_of_the_mapping_and_of_the_epcm),
 		T(handler_in_the_enclave_resumes_past_the_exception),
 		T(eresume_without_an_exit_is_gp),
