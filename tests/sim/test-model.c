@@ -139,6 +139,90 @@ static void restrict_sets_pr_until_accepted(void **state)
 	assert_int_equal(page_at(fx->fd, fx->data_off).max_prot, RW);
 }
 
+/*
+ * SDM EMODT: PR <- 0, MODIFIED <- 1, R/W/X <- 0, PT <- the new type. A page
+ * restricted but not yet accepted (PR set) is trimmed or made a TCS
+ * without PR, and accepted with TRIM|MODIFIED (TCS|MODIFIED) alone.
+ */
+static void emodt_of_restricted_page_clears_pr(void **state)
+{
+	struct fx *fx = *state;
+	struct sgx2_sim_page pg;
+
+	assert_int_equal(restrict_perms(fx->fd, fx->data_off, PAGE, R).ret, 0);
+	assert_int_equal(page_at(fx->fd, fx->data_off).pr, 1);
+	assert_int_equal(modt(fx->fd, fx->data_off, PAGE, TRIM).ret, 0);
+	pg = page_at(fx->fd, fx->data_off);
+	assert_int_equal(pg.epcm_type, TRIM);
+	assert_int_equal(pg.modified, 1);
+	assert_int_equal(pg.pr, 0);
+	assert_int_equal(pg.secinfo, ACCEPT_TRIM);
+	eaccept_ok(fx, fx->data, ACCEPT_TRIM);
+	assert_int_equal(remove_pages(fx->fd, fx->data_off, PAGE).ret, 0);
+
+	/* The same for a TCS: RW kept by the restriction, PR set. */
+	assert_int_equal(restrict_perms(fx->fd, HEAP_OFF, PAGE, R | W).ret, 0);
+	assert_int_equal(modt(fx->fd, HEAP_OFF, PAGE, TCS).ret, 0);
+	pg = page_at(fx->fd, HEAP_OFF);
+	assert_int_equal(pg.pr, 0);
+	assert_int_equal(pg.secinfo, ACCEPT_TCS);
+	eaccept_ok(fx, fx->base + HEAP_OFF, ACCEPT_TCS);
+}
+
+/*
+ * SDM EMODPR checks PENDING/MODIFIED (SGX_PAGE_NOT_MODIFIABLE) before the
+ * page type (#PF). After an ETRACK failure during MODIFY_TYPES the EPCM
+ * is TRIM and MODIFIED while the kernel still tracks REG: RESTRICT passes
+ * the kernel's check and EMODPR answers 20.
+ */
+static void restrict_of_trimmed_unaccepted_page_gives_result_20(void **st)
+{
+	struct fx *fx = *st;
+	struct ioc r;
+
+	assert_int_equal(
+		sgx2_sim_inject_script(fx->fd, "kind=etrack,ioctl=modify"), 0);
+	assert_int_equal(modt(fx->fd, fx->data_off, PAGE, TRIM).err, EFAULT);
+	assert_int_equal(page_at(fx->fd, fx->data_off).type, REG);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo, ACCEPT_TRIM);
+	r = restrict_perms(fx->fd, fx->data_off, PAGE, R);
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 20);
+	assert_int_equal(r.count, 0);
+	/* Accepted, the TRIM page is no PT_REG: EMODPR's #PF, no result. */
+	eaccept_ok(fx, fx->data, ACCEPT_TRIM);
+	r = restrict_perms(fx->fd, fx->data_off, PAGE, R);
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 0);
+}
+
+/*
+ * SDM EMODT: a PT_TCS page may only become PT_TRIM; TCS to TCS is a #PF
+ * (checked before MODIFIED), which the kernel turns into EFAULT with no
+ * result. Reachable when an ETRACK failure left the kernel type REG.
+ */
+static void emodt_of_tcs_to_tcs_faults(void **state)
+{
+	struct fx *fx = *state;
+	struct ioc r;
+
+	assert_int_equal(
+		sgx2_sim_inject_script(fx->fd, "kind=etrack,ioctl=modify"), 0);
+	assert_int_equal(modt(fx->fd, HEAP_OFF, PAGE, TCS).err, EFAULT);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).type, REG);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).epcm_type, TCS);
+	r = modt(fx->fd, HEAP_OFF, PAGE, TCS); /* MODIFIED: still the #PF */
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 0);
+	assert_int_equal(r.count, 0);
+	eaccept_ok(fx, fx->base + HEAP_OFF, ACCEPT_TCS);
+	r = modt(fx->fd, HEAP_OFF, PAGE, TCS);
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 0);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).secinfo, TCS << 8);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).max_prot, RW);
+}
+
 static void eaccept_with_other_flags_gives_19(void **state)
 {
 	struct fx *fx = *state;
@@ -605,6 +689,9 @@ int main(void)
 		T(restrict_of_pending_page_gives_result_20),
 		T(restrict_of_trim_page_gives_einval),
 		T(restrict_sets_pr_until_accepted),
+		T(emodt_of_restricted_page_clears_pr),
+		T(restrict_of_trimmed_unaccepted_page_gives_result_20),
+		T(emodt_of_tcs_to_tcs_faults),
 		T(eaccept_with_other_flags_gives_19),
 		T(eaccept_twice_gives_19),
 		T(malformed_eaccept_raises_gp),
