@@ -342,13 +342,13 @@ int sgx2_sim_write(int fd, struct sgx2_sim_run *run, uint64_t addr,
  * @addr:    the page address
  * @secinfo: SECINFO.FLAGS, e.g. 0x410 after TRIM, 0x20B for an added page
  *
- * A malformed request (misaligned address, reserved SECINFO bits, W
- * without R, a type other than REG/TCS/TRIM, REG with MODIFIED, TCS/TRIM
- * with PENDING or without MODIFIED) raises #GP. The page is reached
- * through a mapping as a read: an unbacked address is added (EAUG) and
- * then accepted. run->ret: 0; 19 (SGX_PAGE_ATTRIBUTES_MISMATCH) when
- * @secinfo differs from the EPCM entry (type, R/W/X, PENDING, MODIFIED,
- * PR); 11 (SGX_NOT_TRACKED) only when injected.
+ * As the SDM orders it: reserved SECINFO bits or a misaligned address
+ * raise #GP; the page is reached through a mapping as a read (an unbacked
+ * address is added, EAUG); a request other than REG with PR or PENDING
+ * and without MODIFIED, or TCS/TRIM with MODIFIED alone, raises #GP.
+ * run->ret: 0; 19 (SGX_PAGE_ATTRIBUTES_MISMATCH) when @secinfo differs
+ * from the EPCM entry in type, R/W/X, PENDING or MODIFIED (not PR); 11
+ * (SGX_NOT_TRACKED) only when injected.
  *
  * Return: 0 or a negative errno (see above).
  */
@@ -377,11 +377,14 @@ int sgx2_sim_eaccept_range(int fd, struct sgx2_sim_run *run, uint64_t addr,
  * @fd:      the enclave
  * @run:     the entry
  * @addr:    the page address
- * @secinfo: the permissions to add (R/W/X; other bits raise #GP)
+ * @secinfo: the permissions to add (R/W/X; reserved bits raise #GP)
  *
- * No return code: a misaligned address, reserved bits or W without R raise
- * #GP; a page that is not REG, or PENDING or MODIFIED, raises #PF with the
- * SGX bit. Page tables and vm_max_prot_bits are not changed.
+ * No return code. As the SDM orders it: a misaligned address raises #GP;
+ * the page is reached as a read; reserved SECINFO bits raise #GP (the
+ * state bits and the type are ignored); a page that is not REG, or is
+ * PENDING or MODIFIED, raises #PF with the SGX bit (PR is allowed); W
+ * without R raises #GP on a page without R. Page tables and
+ * vm_max_prot_bits are not changed.
  *
  * Return: 0 or a negative errno (see above).
  */

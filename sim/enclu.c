@@ -127,22 +127,30 @@ static int data_access(struct sim_encl *e, uint64_t addr, int write,
 	return 0;
 }
 
-/* Requests EACCEPT refuses with #GP rather than a code. */
+/*
+ * The PT/PR/PENDING/MODIFIED combinations EACCEPT takes as a request
+ * (SDM); any other is #GP. REG needs PR (a restriction) or PENDING (an
+ * addition) and not MODIFIED; TCS and TRIM need MODIFIED alone.
+ */
 static int eaccept_malformed(uint64_t s)
 {
-	uint64_t type = (s >> 8) & 0xff;
+	uint64_t type = (s >> 8) & 0xff, state = s & SIM_STATE;
 
-	if (s & SECINFO_RESERVED)
-		return 1;
-	if ((s & SIM_W) && !(s & SIM_R))
-		return 1;
 	if (type == SIM_PT_REG)
-		return !!(s & SIM_MODIFIED);
+		return !(state & (SIM_PR | SIM_PENDING)) ||
+		       (state & SIM_MODIFIED);
 	if (type == SIM_PT_TCS || type == SIM_PT_TRIM)
-		return (s & SIM_PENDING) || !(s & SIM_MODIFIED);
+		return state != SIM_MODIFIED;
 	return 1;
 }
 
+/*
+ * In the SDM's order: SECINFO's reserved bits and a misaligned target
+ * (#GP); the target reached as a read (#PF, so an unbacked address is
+ * added first); the request's combination (#GP); then the comparison with
+ * the EPCM (19), which covers PT, R/W/X, PENDING and MODIFIED but not PR;
+ * then tracking (11). Success clears PENDING, MODIFIED and PR.
+ */
 static int eaccept_page(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 			struct sgx2_sim_run *run)
 {
@@ -150,14 +158,16 @@ static int eaccept_page(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 
 	if (!e->cfg.sgx2)
 		return gp(run, addr); /* no such ENCLU leaf on SGX1 */
-	if ((addr & (SIM_PAGE - 1)) || eaccept_malformed(secinfo))
+	if ((secinfo & SECINFO_RESERVED) || (addr & (SIM_PAGE - 1)))
 		return gp(run, addr);
-	/* EACCEPT reaches its target as a read. */
 	if (translate(e, addr, 0, &p, run))
 		return 1;
+	if (eaccept_malformed(secinfo))
+		return gp(run, addr);
 	if (p->epcm_type != ((secinfo >> 8) & 0xff) ||
 	    p->epcm_perms != (secinfo & SIM_PERMS) ||
-	    p->epcm_state != (secinfo & SIM_STATE)) {
+	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)) !=
+		    (secinfo & (SIM_PENDING | SIM_MODIFIED))) {
 		run->ret = SIM_PAGE_ATTRIBUTES_MISMATCH;
 		e->stats.eaccept_failed++;
 		return 0;
@@ -174,21 +184,29 @@ static int eaccept_page(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 	return 0;
 }
 
+/*
+ * In the SDM's order: a misaligned target (#GP); the target reached as a
+ * read (#PF); SECINFO's reserved bits (#GP: PENDING, MODIFIED, PR and the
+ * type are not reserved, EMODPE ignores them); a page that is not REG, or
+ * is PENDING or MODIFIED (#PF with the SGX bit; PR is allowed); W without
+ * R while the page has no R either (#GP). It ORs R/W/X into the EPCM only.
+ */
 static int emodpe(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 		  struct sgx2_sim_run *run)
 {
 	struct sim_page *p;
 
-	if (!e->cfg.sgx2)
-		return gp(run, addr);
-	if ((addr & (SIM_PAGE - 1)) || (secinfo & ~(uint64_t)0xff07) ||
-	    ((secinfo & SIM_W) && !(secinfo & SIM_R)))
+	if (!e->cfg.sgx2 || (addr & (SIM_PAGE - 1)))
 		return gp(run, addr);
 	if (translate(e, addr, 0, &p, run))
 		return 1;
+	if (secinfo & SECINFO_RESERVED)
+		return gp(run, addr);
 	if (p->epcm_type != SIM_PT_REG ||
 	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)))
 		return epcm_fault(run, addr, 0);
+	if (!((p->epcm_perms | secinfo) & SIM_R) && (secinfo & SIM_W))
+		return gp(run, addr);
 	p->epcm_perms |= (uint8_t)(secinfo & SIM_PERMS);
 	p->last_nr = 0; /* the page changed: a later restrict is new work */
 	return 0;

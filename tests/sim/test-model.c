@@ -247,6 +247,20 @@ static void eaccept_twice_gives_19(void **state)
 	assert_int_equal(stats_of(fx->fd).eaccept_failed, 1);
 }
 
+/* EACCEPT on @addr through no TCS: the run is left in fx->run. */
+static struct sgx2_sim_run *accept0(struct fx *fx, uint64_t addr,
+				    uint64_t secinfo)
+{
+	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0), addr, secinfo),
+			 0);
+	return &fx->run;
+}
+
+/*
+ * SDM EACCEPT: #GP for reserved SECINFO bits (6, 7, 16-63), a misaligned
+ * target, and any PT/PR/PENDING/MODIFIED combination other than REG with
+ * PR or PENDING and without MODIFIED, or TCS/TRIM with MODIFIED alone.
+ */
 static void malformed_eaccept_raises_gp(void **state)
 {
 	struct fx *fx = *state;
@@ -254,30 +268,78 @@ static void malformed_eaccept_raises_gp(void **state)
 		ACCEPT_TRIM | 0x40, /* a reserved bit */
 		ACCEPT_TRIM | 1ull << 20,
 		0x410 & ~0x10ull,   /* TRIM without MODIFIED */
+		ACCEPT_TRIM | 0x20, /* TRIM with PR (0x430) */
+		ACCEPT_TRIM | 0x08, /* TRIM with PENDING */
+		ACCEPT_TCS | 0x20,  /* TCS with PR */
 		0x210 | R | W,	    /* REG with MODIFIED */
-		0x300 | R,	    /* page type 3 (VA) */
-		REG << 8 | W | 0x8, /* W without R */
+		0x230 | R,	    /* REG with MODIFIED and PR */
+		REG << 8 | R | W,   /* REG with neither PR nor PENDING */
+		0x300 | R | 0x20,   /* page type 3 (VA) */
+		SGX2_SIM_SECINFO_TYPE(5) | 0x10, /* nor 5 (SS_FIRST) */
 	};
 	unsigned int i;
 
 	assert_int_equal(modt(fx->fd, fx->data_off, PAGE, TRIM).ret, 0);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0),
-						  fx->data, bad[i]),
-				 0);
-		assert_int_equal(fx->run.exception_vector, 13);
-	}
-	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0), fx->data + 8,
-					  ACCEPT_TRIM),
-			 0);
-	assert_int_equal(fx->run.exception_vector, 13);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+			accept0(fx, fx->data, bad[i])->exception_vector, 13);
+	assert_int_equal(
+		accept0(fx, fx->data + 8, ACCEPT_TRIM)->exception_vector, 13);
 	assert_int_equal(page_at(fx->fd, fx->data_off).modified, 1);
 	/* Misaligned in the enclave's last page too: #GP, not a bad call. */
-	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0),
-					  fx->base + fx->size - PAGE + 8,
-					  ACCEPT_AUG),
+	assert_int_equal(accept0(fx, fx->base + fx->size - PAGE + 8, ACCEPT_AUG)
+				 ->exception_vector,
+			 13);
+	/*
+	 * EACCEPT has no W-without-R check (EACCEPTCOPY and EMODPR do): a
+	 * well-formed REG request that matches no page is 19, not #GP. (This
+	 * test once pinned #GP.)
+	 */
+	assert_int_equal(accept0(fx, fx->data, REG << 8 | W | 0x8)->ret, 19);
+	assert_int_equal(fx->run.exception_vector, 0);
+}
+
+/*
+ * SDM EACCEPT compares PT, R/W/X, PENDING and MODIFIED with the EPCM, not
+ * PR: PR in SECINFO only makes a REG request well formed.
+ */
+static void eaccept_does_not_compare_pr(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t addr = map_free(fx, 1, RW);
+
+	/* An added page (PENDING) accepted with PR set as well. */
+	assert_int_equal(accept0(fx, addr, ACCEPT_AUG | 0x20)->ret, 0);
+	assert_int_equal(page_at(fx->fd, fx->total).secinfo, REG << 8 | R | W);
+	/* A page with nothing to accept: PR makes it well formed, and 0. */
+	assert_int_equal(accept0(fx, fx->data, REG << 8 | R | W | 0x20)->ret,
 			 0);
-	assert_int_equal(fx->run.exception_vector, 13);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo,
+			 REG << 8 | R | W);
+	/* A restricted page is not PENDING: PR|PENDING mismatches. */
+	assert_int_equal(restrict_perms(fx->fd, fx->data_off, PAGE, R).ret, 0);
+	assert_int_equal(accept0(fx, fx->data, ACCEPT_RESTRICT_R | 0x8)->ret,
+			 19);
+	eaccept_ok(fx, fx->data, ACCEPT_RESTRICT_R);
+}
+
+/*
+ * SDM EACCEPT reaches its target (#PF) before it checks the request's
+ * combination (#GP): a malformed EACCEPT on an unbacked address in an
+ * accessible mapping gets the page added (EAUG), then #GP.
+ */
+static void malformed_eaccept_of_unbacked_address_adds_page_first(void **st)
+{
+	struct fx *fx = *st;
+	uint64_t addr = map_free(fx, 1, RW);
+
+	assert_int_equal(accept0(fx, addr, TRIM << 8)->exception_vector, 13);
+	assert_int_equal(page_at(fx->fd, fx->total).secinfo, ACCEPT_AUG);
+	/* Reserved bits come before the target: nothing added there. */
+	assert_int_equal(
+		accept0(fx, addr + PAGE, ACCEPT_AUG | 0x80)->exception_vector,
+		13);
+	assert_int_equal(page_at(fx->fd, fx->total + PAGE).present, 0);
 }
 
 /* ---- dynamic addition (EAUG on fault) ---- */
@@ -374,17 +436,58 @@ static void emodpe_on_pending_page_faults_with_sgx_bit(void **state)
 	expect_fault(fx, SGX2_SIM_ERESUME, 14, 0x8005, addr);
 }
 
+/*
+ * SDM EMODPE: #GP for reserved SECINFO bits only (PENDING, MODIFIED, PR
+ * and the type are ignored), checked after the target is reached; and W
+ * without R only when the page has no R either.
+ */
 static void malformed_emodpe_raises_gp(void **state)
 {
 	struct fx *fx = *state;
+	uint64_t text = fx->base + TEXT_OFF, addr = map_free(fx, 1, RW);
 
-	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data, W),
+	assert_int_equal(
+		sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data, R | 0x40), 0);
+	assert_int_equal(fx->run.exception_vector, 13);
+	/* After the target: an unbacked address is added first. */
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), addr, 1 << 16),
 			 0);
 	assert_int_equal(fx->run.exception_vector, 13);
+	assert_int_equal(page_at(fx->fd, fx->total).pending, 1);
+	/* The state bits are no request of EMODPE's (this test once pinned
+	 * #GP for R|PENDING). */
 	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data,
 					 R | SGX2_SIM_SECINFO_PENDING),
 			 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo,
+			 REG << 8 | R | W);
+	/* W alone on a page with R: no #GP (this test once pinned one). */
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data, W),
+			 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	/* W alone on a page without R (text restricted to X): #GP. */
+	assert_int_equal(restrict_perms(fx->fd, TEXT_OFF, PAGE, X).ret, 0);
+	eaccept_ok(fx, text, REG << 8 | X | 0x20);
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), text, W), 0);
 	assert_int_equal(fx->run.exception_vector, 13);
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), text, R | W),
+			 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(page_at(fx->fd, TEXT_OFF).epcm_perms, R | W | X);
+}
+
+/* SDM EMODPE checks PENDING and MODIFIED, not PR. */
+static void emodpe_is_allowed_on_a_restricted_page(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(restrict_perms(fx->fd, fx->data_off, PAGE, R).ret, 0);
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run1(fx), fx->data, R | W), 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo,
+			 REG << 8 | R | W | 0x20);
+	eaccept_ok(fx, fx->data, REG << 8 | R | W | 0x20);
 }
 
 /* ---- EACCEPT over a range in one entry ---- */
@@ -695,6 +798,8 @@ int main(void)
 		T(eaccept_with_other_flags_gives_19),
 		T(eaccept_twice_gives_19),
 		T(malformed_eaccept_raises_gp),
+		T(eaccept_does_not_compare_pr),
+		T(malformed_eaccept_of_unbacked_address_adds_page_first),
 		T(eaccept_without_mapping_raises_pf_4),
 		T(prot_none_mapping_keeps_address_unbacked),
 		T(read_of_unbacked_address_adds_page_and_faults),
@@ -703,6 +808,7 @@ int main(void)
 		T(emodpe_extends_epcm_permissions_only),
 		T(emodpe_on_pending_page_faults_with_sgx_bit),
 		T(malformed_emodpe_raises_gp),
+		T(emodpe_is_allowed_on_a_restricted_page),
 		T(eaccept_range_stops_at_first_refused_page),
 		T(eaccept_range_resumes_after_a_fault),
 		T(entry_through_tcs_runs),
