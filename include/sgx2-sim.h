@@ -76,10 +76,17 @@ int sgx2_sim_open(int flags);
  */
 int sgx2_sim_set_device(int enable);
 
-/* The kernel being modelled (struct sgx2_sim_config.kernel). */
-#define SGX2_SIM_KERNEL_6_1 0u /* v6.1 and later: the default */
-#define SGX2_SIM_KERNEL_6_0 1u /* v6.0: no offset+length overflow check */
-#define SGX2_SIM_KERNEL_5_X 2u /* before v6.0: no EDMM ioctls, no EAUG */
+/*
+ * The kernel being modelled (struct sgx2_sim_config.kernel): a mainline
+ * release, (major << 8) | minor, each with the answers it introduced and
+ * those of the releases before it; 0 is the newest one modelled, so that
+ * a zeroed configuration gets it. The table: doc/simulator.md.
+ */
+#define SGX2_SIM_KERNEL_NEWEST 0u    /* the default: 6.14 today */
+#define SGX2_SIM_KERNEL_5_X 0x0513u  /* 5.11-5.19: no EDMM ioctls, no EAUG */
+#define SGX2_SIM_KERNEL_6_0 0x0600u  /* EDMM; no offset+length wrap check */
+#define SGX2_SIM_KERNEL_6_1 0x0601u  /* the wrap check */
+#define SGX2_SIM_KERNEL_6_14 0x060eu /* CREATE checks the size: EINVAL */
 
 /*
  * What machine the enclave lives on. SGX2 absent: the EDMM ioctls give
@@ -108,8 +115,8 @@ struct sgx2_sim_config {
  * sgx2_sim_config_init() - fill @cfg with the built-in defaults
  * @cfg: the configuration to fill (NULL is ignored)
  *
- * Defaults: SGX2_SIM_KERNEL_6_1, SGX2 present, no delay. The environment
- * is not read here (see sgx2_sim_get_default_config()).
+ * Defaults: SGX2_SIM_KERNEL_NEWEST, SGX2 present, no delay. The
+ * environment is not read here (see sgx2_sim_get_default_config()).
  */
 void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
 
@@ -118,11 +125,13 @@ void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
  * from now on
  * @cfg: the configuration, copied; NULL restores the built-in defaults
  *
- * At start-up the defaults come from SGX2_SIM_KERNEL ("6.1", "6.0",
- * "5.19"), SGX2_SIM_SGX2 ("0", "1") and SGX2_SIM_PAGE_DELAY_NS.
+ * At start-up the defaults come from SGX2_SIM_KERNEL ("6.14", "6.1",
+ * "6.0", "5.19"), SGX2_SIM_SGX2 ("0", "1") and
+ * SGX2_SIM_PAGE_DELAY_NS.
  *
- * Return: 0, or -EINVAL for an unknown kernel, sgx2 not 0 or 1, a delay
- * above one second or non-zero reserved fields (nothing is changed).
+ * Return: 0, or -EINVAL for a kernel that is neither 0 nor an
+ * SGX2_SIM_KERNEL_* release, sgx2 not 0 or 1, a delay above one second or
+ * non-zero reserved fields (nothing is changed).
  */
 int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg);
 

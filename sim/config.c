@@ -18,20 +18,42 @@ static struct sgx2_sim_config defaults;
 static atomic_int device;
 static const char *env_faults;
 
+/* The releases modelled, by their SGX2_SIM_KERNEL names. */
+static const struct {
+	uint32_t kernel;
+	const char *name;
+} kernels[] = {
+	{ SGX2_SIM_KERNEL_5_X, "5.19" },  { SGX2_SIM_KERNEL_5_X, "5" },
+	{ SGX2_SIM_KERNEL_6_0, "6.0" },	  { SGX2_SIM_KERNEL_6_1, "6.1" },
+	{ SGX2_SIM_KERNEL_6_14, "6.14" },
+};
+
+#define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
+
 SIM_EXPORT void sgx2_sim_config_init(struct sgx2_sim_config *cfg)
 {
 	if (!cfg)
 		return;
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->kernel = SGX2_SIM_KERNEL_6_1;
+	cfg->kernel = SGX2_SIM_KERNEL_NEWEST;
 	cfg->sgx2 = 1;
+}
+
+static int kernel_known(uint32_t kernel)
+{
+	unsigned int i;
+
+	for (i = 0; i < NKERNELS; i++)
+		if (kernels[i].kernel == kernel)
+			return 1;
+	return kernel == SGX2_SIM_KERNEL_NEWEST;
 }
 
 int sim__config_check(const struct sgx2_sim_config *cfg)
 {
 	unsigned int i;
 
-	if (cfg->kernel > SGX2_SIM_KERNEL_5_X || cfg->sgx2 > 1 ||
+	if (!kernel_known(cfg->kernel) || cfg->sgx2 > 1 ||
 	    cfg->page_delay_ns > 1000000000u || cfg->null_driver > 1 ||
 	    cfg->reserved0)
 		return -EINVAL;
@@ -60,14 +82,14 @@ static void read_env(void)
 {
 	int saved_errno = errno;
 	const char *s;
+	unsigned int i;
 	long long v;
 
 	sgx2_sim_config_init(&defaults);
 	s = getenv("SGX2_SIM_KERNEL");
-	if (s && !strcmp(s, "6.0"))
-		defaults.kernel = SGX2_SIM_KERNEL_6_0;
-	else if (s && (!strcmp(s, "5.19") || !strcmp(s, "5")))
-		defaults.kernel = SGX2_SIM_KERNEL_5_X;
+	for (i = 0; s && i < NKERNELS; i++)
+		if (!strcmp(s, kernels[i].name))
+			defaults.kernel = kernels[i].kernel;
 	v = env_number(getenv("SGX2_SIM_SGX2"));
 	if (v == 0)
 		defaults.sgx2 = 0;

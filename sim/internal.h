@@ -156,6 +156,14 @@ void sim__maybe_destroy_locked(struct sim_encl *e);
 int sim__fd_alive(const struct sim_encl *e);
 
 /* config.c */
+#define SIM_KERNEL_NEWEST SGX2_SIM_KERNEL_6_14
+
+/* The release @cfg models: SGX2_SIM_KERNEL_NEWEST resolved. */
+static inline uint32_t sim__kernel(const struct sgx2_sim_config *cfg)
+{
+	return cfg->kernel ? cfg->kernel : SIM_KERNEL_NEWEST;
+}
+
 void sim__default_config(struct sgx2_sim_config *cfg);
 int sim__config_check(const struct sgx2_sim_config *cfg);
 int sim__device_enabled(void);

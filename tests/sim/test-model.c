@@ -726,7 +726,7 @@ static void without_sgx2_nothing_is_added_and_eaccept_raises_gp(void **st)
 	struct fx *fx = *st;
 	uint64_t addr = map_free(fx, 1, RW);
 
-	set_config(fx->fd, SGX2_SIM_KERNEL_6_1, 0);
+	set_config(fx->fd, SGX2_SIM_KERNEL_NEWEST, 0);
 	assert_int_equal(sgx2_sim_write(fx->fd, run1(fx), addr, MAGIC), 0);
 	expect_fault(fx, SGX2_SIM_ERESUME, 14, 0x6, addr);
 	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, fx->tcs2), addr,
