@@ -86,6 +86,7 @@ int sgx2_sim_set_device(int enable);
 #define SGX2_SIM_KERNEL_5_X 0x0513u  /* 5.11-5.19: no EDMM ioctls, no EAUG */
 #define SGX2_SIM_KERNEL_6_0 0x0600u  /* EDMM; no offset+length wrap check */
 #define SGX2_SIM_KERNEL_6_1 0x0601u  /* the wrap check */
+#define SGX2_SIM_KERNEL_6_6 0x0606u  /* an EAUG that cannot allocate: SIGBUS */
 #define SGX2_SIM_KERNEL_6_14 0x060eu /* CREATE checks the size: EINVAL */
 
 /*
@@ -125,8 +126,8 @@ void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
  * from now on
  * @cfg: the configuration, copied; NULL restores the built-in defaults
  *
- * At start-up the defaults come from SGX2_SIM_KERNEL ("6.14", "6.1",
- * "6.0", "5.19"), SGX2_SIM_SGX2 ("0", "1") and
+ * At start-up the defaults come from SGX2_SIM_KERNEL ("6.14", "6.6",
+ * "6.1", "6.0", "5.19"), SGX2_SIM_SGX2 ("0", "1") and
  * SGX2_SIM_PAGE_DELAY_NS.
  *
  * Return: 0, or -EINVAL for a kernel that is neither 0 nor an
@@ -433,7 +434,7 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
  *              EMODPR/EMODT took effect (MODIFY_TYPES: the kernel type is
  *              not updated). Not for REMOVE (it has no ETRACK).
  *
- * The next three use @offset and @times (0 means 1) instead:
+ * The next four use @offset and @times (0 means 1) instead:
  * UNDER_RECLAIM the page at @offset is being reclaimed for the next
  *              @times loads by the EDMM ioctl @ioctl names (any of the
  *              three for SGX2_SIM_IOCTL_ANY): EAGAIN at it.
@@ -442,6 +443,13 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
  *              written back.
  * NOT_TRACKED  the next @times EACCEPTs of the page at @offset that would
  *              succeed return SGX_NOT_TRACKED (11) instead.
+ * EAUG         the next @times EAUGs on a fault at @offset, or at any
+ *              offset for SGX2_SIM_OFFSET_ANY, cannot allocate the page's
+ *              metadata or an EPC page. From 6.6 the kernel gives SIGBUS,
+ *              which the enclave-side calls report as the vDSO does: #PF
+ *              with the access's error code, no SGX bit. Before, the OOM
+ *              path retries the access: it completes once the rule is
+ *              spent (a real thread would spin until memory is found).
  */
 #define SGX2_SIM_FAULT_ERRNO 1u
 #define SGX2_SIM_FAULT_RECLAIM_RACE 2u
@@ -451,16 +459,19 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
 #define SGX2_SIM_FAULT_UNDER_RECLAIM 6u
 #define SGX2_SIM_FAULT_BUSY 7u
 #define SGX2_SIM_FAULT_NOT_TRACKED 8u
+#define SGX2_SIM_FAULT_EAUG 9u
+
+#define SGX2_SIM_OFFSET_ANY (~(uint64_t)0) /* EAUG: any page */
 
 struct sgx2_sim_fault {
-	uint32_t kind;	      /* SGX2_SIM_FAULT_* */
-	uint32_t ioctl;	      /* SGX2_SIM_IOCTL_* */
-	uint32_t nth;	      /* 1-based; 0 means 1 */
-	uint32_t page;	      /* 0-based page index within that call */
-	uint64_t offset;      /* UNDER_RECLAIM, NOT_TRACKED: page offset */
-	uint32_t times;	      /* UNDER_RECLAIM, BUSY, NOT_TRACKED; 0 means 1 */
-	int32_t error;	      /* ERRNO: EAGAIN, EBUSY or EFAULT (positive) */
-	uint64_t sgx_code;    /* ENCLS_CODE: 1..255 */
+	uint32_t kind;	   /* SGX2_SIM_FAULT_* */
+	uint32_t ioctl;	   /* SGX2_SIM_IOCTL_* */
+	uint32_t nth;	   /* 1-based; 0 means 1 */
+	uint32_t page;	   /* 0-based page index within that call */
+	uint64_t offset;   /* UNDER_RECLAIM, NOT_TRACKED, EAUG: the page */
+	uint32_t times;	   /* UNDER_RECLAIM, BUSY, NOT_TRACKED, EAUG: 0 = 1 */
+	int32_t error;	   /* ERRNO: EAGAIN, EBUSY or EFAULT (positive) */
+	uint64_t sgx_code; /* ENCLS_CODE: 1..255 */
 	uint64_t reserved[2]; /* must be 0 */
 };
 
@@ -485,8 +496,9 @@ int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault);
  * @fd:     the enclave
  * @script: rules separated by ';' or newlines, each a comma-separated list
  *          of key=value: kind=errno|reclaim-race|encls|encls-fault|etrack|
- *          under-reclaim|busy|not-tracked, ioctl=any|restrict|modify|remove,
- *          nth=N, page=N, offset=N, times=N, error=EAGAIN|EBUSY|EFAULT,
+ *          under-reclaim|busy|not-tracked|eaug,
+ *          ioctl=any|restrict|modify|remove, nth=N, page=N, offset=N|any
+ *          (any: SGX2_SIM_OFFSET_ANY), times=N, error=EAGAIN|EBUSY|EFAULT,
  *          code=N (numbers in C syntax). Example:
  *          "kind=errno,ioctl=modify,nth=1,page=2,error=EAGAIN;
  *          kind=encls,ioctl=remove,code=7"

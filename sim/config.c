@@ -23,9 +23,9 @@ static const struct {
 	uint32_t kernel;
 	const char *name;
 } kernels[] = {
-	{ SGX2_SIM_KERNEL_5_X, "5.19" },  { SGX2_SIM_KERNEL_5_X, "5" },
-	{ SGX2_SIM_KERNEL_6_0, "6.0" },	  { SGX2_SIM_KERNEL_6_1, "6.1" },
-	{ SGX2_SIM_KERNEL_6_14, "6.14" },
+	{ SGX2_SIM_KERNEL_5_X, "5.19" }, { SGX2_SIM_KERNEL_5_X, "5" },
+	{ SGX2_SIM_KERNEL_6_0, "6.0" },	 { SGX2_SIM_KERNEL_6_1, "6.1" },
+	{ SGX2_SIM_KERNEL_6_6, "6.6" },	 { SGX2_SIM_KERNEL_6_14, "6.14" },
 };
 
 #define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))

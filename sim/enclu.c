@@ -74,36 +74,66 @@ static struct sim_page *eaug(struct sim_encl *e, uint64_t addr)
 }
 
 /*
- * Reach the page at @addr through the page tables, as a read or a write:
- * 0 with *out set, or 1 with the exception in @run.
+ * How an access reached its page: the page, or how the kernel's fault
+ * handling ended, which the vDSO reports as a #PF with the access's error
+ * code (fixup_vdso_exception() in both the SIGSEGV and SIGBUS paths).
  */
-static int translate(struct sim_encl *e, uint64_t addr, int write,
-		     struct sim_page **out, struct sgx2_sim_run *run)
+enum sim_reach {
+	SIM_REACH_PAGE,	       /* the page; the access goes on */
+	SIM_REACH_SEGV,	       /* no mapping allows it: SIGSEGV */
+	SIM_REACH_SIGBUS,      /* the fault handler gives up: SIGBUS */
+	SIM_REACH_EAUG_SIGBUS, /* EAUG could not allocate (6.6+): SIGBUS */
+};
+
+/*
+ * sgx_vma_fault() on an address without a page: EAUG, or SIGBUS where it
+ * cannot add one. An injected allocation failure is a SIGBUS from 6.6;
+ * before, VM_FAULT_OOM, whose pagefault_out_of_memory() just returns, so
+ * the access faults again: the thread spins in the fault handler until
+ * the allocation succeeds, here until the rule is spent.
+ */
+static enum sim_reach eaug_fault(struct sim_encl *e, uint64_t addr,
+				 struct sim_page **out)
+{
+	if (!can_eaug(e))
+		return SIM_REACH_SIGBUS;
+	while (sim__rule_eaug(e, addr - e->base)) {
+		e->stats.faults_fired++;
+		if (sim__kernel(&e->cfg) >= SGX2_SIM_KERNEL_6_6)
+			return SIM_REACH_EAUG_SIGBUS;
+	}
+	*out = eaug(e, addr);
+	return *out ? SIM_REACH_PAGE : SIM_REACH_SIGBUS;
+}
+
+/*
+ * Reach the page at @addr through the page tables, as a read or a write:
+ * SIM_REACH_PAGE with *out set, or another outcome with the #PF in @run.
+ */
+static enum sim_reach translate(struct sim_encl *e, uint64_t addr, int write,
+				struct sim_page **out, struct sgx2_sim_run *run)
 {
 	const struct sim_vma *v = sim__vma_find(e, addr);
 	struct sim_page *p = sim__page(e, addr);
 	uint16_t ec = SIM_PF_U | (write ? SIM_PF_W : 0);
 	int present = p && p->present;
-	int allowed;
+	enum sim_reach r = SIM_REACH_PAGE;
 
 	if (present && p->pte && v && v->prot != PROT_NONE)
 		ec |= SIM_PF_P;
-	allowed = v && (write ? (v->prot & PROT_WRITE) : (v->prot & PROT_RWX));
-	if (!allowed)
-		return report(run, SIM_VEC_PF, ec, addr);
-	if (!present) {
-		if (!can_eaug(e))
-			return report(run, SIM_VEC_PF, ec, addr);
-		p = eaug(e, addr);
-		if (!p)
-			return report(run, SIM_VEC_PF, ec, addr);
-	} else if (!p->pte) {
-		if (v->prot & PROT_RWX & ~p->max_prot)
-			return report(run, SIM_VEC_PF, ec, addr);
-		p->pte = 1;
+	if (!v || !(write ? (v->prot & PROT_WRITE) : (v->prot & PROT_RWX)))
+		r = SIM_REACH_SEGV;
+	else if (!present)
+		r = eaug_fault(e, addr, &p);
+	else if (!p->pte && (v->prot & PROT_RWX & ~p->max_prot))
+		r = SIM_REACH_SIGBUS; /* VMA flags beyond vm_max_prot_bits */
+	if (r != SIM_REACH_PAGE) {
+		report(run, SIM_VEC_PF, ec, addr);
+		return r;
 	}
+	p->pte = 1;
 	*out = p;
-	return 0;
+	return SIM_REACH_PAGE;
 }
 
 static int data_access(struct sim_encl *e, uint64_t addr, int write,

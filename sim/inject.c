@@ -7,7 +7,7 @@
  * nth the rule is armed for that call and fires when the page loop reaches
  * its page at the point where that failure can happen. At the end of the
  * call it is spent, fired or not. The others (UNDER_RECLAIM, BUSY,
- * NOT_TRACKED) count down their `times`.
+ * NOT_TRACKED, EAUG) count down their `times`.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -33,8 +33,7 @@ static int fault_check(const struct sgx2_sim_fault *f)
 	    (f->ioctl < SGX2_SIM_IOCTL_RESTRICT ||
 	     f->ioctl > SGX2_SIM_IOCTL_REMOVE))
 		return -EINVAL;
-	if (f->kind < SGX2_SIM_FAULT_ERRNO ||
-	    f->kind > SGX2_SIM_FAULT_NOT_TRACKED)
+	if (f->kind < SGX2_SIM_FAULT_ERRNO || f->kind > SGX2_SIM_FAULT_EAUG)
 		return -EINVAL;
 	/* Fields a kind does not use must be 0. */
 	if (per_call && (f->offset || f->times))
@@ -72,6 +71,13 @@ static int fault_check(const struct sgx2_sim_fault *f)
 			return -EINVAL;
 		if (f->kind == SGX2_SIM_FAULT_NOT_TRACKED &&
 		    f->ioctl != SGX2_SIM_IOCTL_ANY)
+			return -EINVAL;
+		break;
+	case SGX2_SIM_FAULT_EAUG:
+		if (f->ioctl != SGX2_SIM_IOCTL_ANY ||
+		    (f->offset != SGX2_SIM_OFFSET_ANY &&
+		     ((f->offset & (SIM_PAGE - 1)) ||
+		      f->offset >= SIM_MAX_SIZE)))
 			return -EINVAL;
 		break;
 	default:
@@ -186,7 +192,8 @@ static int countdown(struct sim_encl *e, uint32_t kind, unsigned int nr,
 			continue;
 		if (!any_nr && !matches(r, nr))
 			continue;
-		if (use_offset && r->f.offset != offset)
+		if (use_offset && r->f.offset != offset &&
+		    r->f.offset != SGX2_SIM_OFFSET_ANY)
 			continue;
 		if (!--r->f.times)
 			rule_drop(e, i);
@@ -228,6 +235,11 @@ int sim__rule_not_tracked(struct sim_encl *e, uint64_t offset)
 	return countdown(e, SGX2_SIM_FAULT_NOT_TRACKED, 0, 1, offset, 1);
 }
 
+int sim__rule_eaug(struct sim_encl *e, uint64_t offset)
+{
+	return countdown(e, SGX2_SIM_FAULT_EAUG, 0, 1, offset, 1);
+}
+
 /* ---- the text form ---- */
 
 struct name_value {
@@ -244,6 +256,7 @@ static const struct name_value kinds[] = {
 	{ "under-reclaim", SGX2_SIM_FAULT_UNDER_RECLAIM },
 	{ "busy", SGX2_SIM_FAULT_BUSY },
 	{ "not-tracked", SGX2_SIM_FAULT_NOT_TRACKED },
+	{ "eaug", SGX2_SIM_FAULT_EAUG },
 };
 
 static const struct name_value ioctls[] = {
@@ -314,8 +327,13 @@ static int parse_pair(struct sgx2_sim_fault *f, const char *k, size_t klen,
 		f->error = (int32_t)u;
 		return err;
 	}
-	if (KEY("offset"))
+	if (KEY("offset")) {
+		if (vlen == 3 && !strncmp(v, "any", 3)) {
+			f->offset = SGX2_SIM_OFFSET_ANY;
+			return 0;
+		}
 		return parse_number(v, vlen, UINT64_MAX, &f->offset);
+	}
 	if (KEY("code"))
 		return parse_number(v, vlen, UINT64_MAX, &f->sgx_code);
 	if (KEY("nth") || KEY("page") || KEY("times")) {

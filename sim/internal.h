@@ -231,6 +231,7 @@ void sim__rules_end(struct sim_encl *e);
 int sim__rule_busy(struct sim_encl *e, unsigned long cmd);
 int sim__rule_reclaim(struct sim_encl *e, unsigned int nr, uint64_t offset);
 int sim__rule_not_tracked(struct sim_encl *e, uint64_t offset);
+int sim__rule_eaug(struct sim_encl *e, uint64_t offset);
 int sim__inject_locked(struct sim_encl *e, const struct sgx2_sim_fault *f);
 int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
 		      size_t *n);

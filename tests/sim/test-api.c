@@ -149,7 +149,7 @@ static void bad_fault_rules_are_refused(void **state)
 	struct fx *fx = *state;
 	const struct sgx2_sim_fault bad[] = {
 		{ .kind = 0 },
-		{ .kind = 9 },
+		{ .kind = 10 },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = ENOENT },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = -EAGAIN },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .ioctl = 4 },
@@ -169,6 +169,13 @@ static void bad_fault_rules_are_refused(void **state)
 		  .ioctl = SGX2_SIM_IOCTL_MODIFY },
 		{ .kind = SGX2_SIM_FAULT_BUSY, .offset = PAGE },
 		{ .kind = SGX2_SIM_FAULT_BUSY, .reserved = { 0, 1 } },
+		{ .kind = SGX2_SIM_FAULT_EAUG, .offset = PAGE + 8 },
+		{ .kind = SGX2_SIM_FAULT_EAUG, .offset = 1ull << 40 },
+		{ .kind = SGX2_SIM_FAULT_EAUG,
+		  .ioctl = SGX2_SIM_IOCTL_ANY + 5 },
+		{ .kind = SGX2_SIM_FAULT_EAUG, .page = 1 },
+		{ .kind = SGX2_SIM_FAULT_UNDER_RECLAIM,
+		  .offset = SGX2_SIM_OFFSET_ANY },
 	};
 	unsigned int i;
 
@@ -191,6 +198,9 @@ static void malformed_scripts_are_refused(void **state)
 		"kind=errno,error=EAGAIN,page=1 2",
 		"=busy",
 		"kind=encls,code=7,code=",
+		"kind=eaug,ioctl=modify",
+		"kind=eaug,offset=anything",
+		"kind=not-tracked,offset=any",
 	};
 	unsigned int i;
 
