@@ -82,12 +82,13 @@ int sgx2_sim_set_device(int enable);
  * those of the releases before it; 0 is the newest one modelled, so that
  * a zeroed configuration gets it. The table: doc/simulator.md.
  */
-#define SGX2_SIM_KERNEL_NEWEST 0u    /* the default: 6.14 today */
+#define SGX2_SIM_KERNEL_NEWEST 0u    /* the default: 6.19 today */
 #define SGX2_SIM_KERNEL_5_X 0x0513u  /* 5.11-5.19: no EDMM ioctls, no EAUG */
 #define SGX2_SIM_KERNEL_6_0 0x0600u  /* EDMM; no offset+length wrap check */
 #define SGX2_SIM_KERNEL_6_1 0x0601u  /* the wrap check */
 #define SGX2_SIM_KERNEL_6_6 0x0606u  /* an EAUG that cannot allocate: SIGBUS */
 #define SGX2_SIM_KERNEL_6_14 0x060eu /* CREATE checks the size: EINVAL */
+#define SGX2_SIM_KERNEL_6_19 0x0613u /* EUPDATESVN at the first open() */
 
 /*
  * What machine the enclave lives on. SGX2 absent: the EDMM ioctls give
@@ -126,7 +127,7 @@ void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
  * from now on
  * @cfg: the configuration, copied; NULL restores the built-in defaults
  *
- * At start-up the defaults come from SGX2_SIM_KERNEL ("6.14", "6.6",
+ * At start-up the defaults come from SGX2_SIM_KERNEL ("6.19", "6.14", "6.6",
  * "6.1", "6.0", "5.19"), SGX2_SIM_SGX2 ("0", "1") and
  * SGX2_SIM_PAGE_DELAY_NS.
  *
@@ -510,6 +511,26 @@ int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault);
  * refuse (then no rule of the script is armed); -ENOMEM; -EBADF; -ENOTTY.
  */
 int sgx2_sim_inject_script(int fd, const char *script);
+
+/**
+ * sgx2_sim_inject_open() - make the next first opens of the device fail
+ * @error: EAGAIN (EUPDATESVN found too little entropy: retry) or EIO
+ *         (EUPDATESVN failed), positive; 0 disarms every open rule
+ * @times: how many opens answer -@error (0 means 1; must be 0 with 0)
+ *
+ * From 6.19 the first open() of /dev/sgx_enclave while the system has no
+ * other SGX user runs ENCLS[EUPDATESVN], which may fail. The simulator's
+ * SGX users are this process's live enclaves: an sgx2_sim_open() (also
+ * through the device path or sgx2_sim_enclave_create()) made while none
+ * is alive, and with a default configuration of 6.19 or later, takes the
+ * next armed answer, in the order armed, and creates nothing. Rules are
+ * process-wide: there is no enclave to arm them on yet. The environment
+ * variable SGX2_SIM_OPEN_FAULTS (a comma-separated list of EAGAIN and
+ * EIO, one per open) arms answers at start-up.
+ *
+ * Return: 0; -EINVAL for another @error, or @times with 0; -ENOMEM.
+ */
+int sgx2_sim_inject_open(int error, uint32_t times);
 
 /**
  * sgx2_sim_clear_faults() - disarm every rule of an enclave

@@ -2,7 +2,8 @@
 /*
  * Configuration: the kernel and CPU being modelled, per enclave, with
  * process-wide defaults read once from the environment (SGX2_SIM_KERNEL,
- * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_DEVICE, SGX2_SIM_FAULTS)
+ * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_DEVICE, SGX2_SIM_FAULTS,
+ * SGX2_SIM_OPEN_FAULTS)
  * so that a program run with LD_PRELOAD can be configured without code.
  */
 #define _GNU_SOURCE
@@ -17,15 +18,17 @@ static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sgx2_sim_config defaults;
 static atomic_int device;
 static const char *env_faults;
+static int env_open_faults;
 
 /* The releases modelled, by their SGX2_SIM_KERNEL names. */
 static const struct {
 	uint32_t kernel;
 	const char *name;
 } kernels[] = {
-	{ SGX2_SIM_KERNEL_5_X, "5.19" }, { SGX2_SIM_KERNEL_5_X, "5" },
-	{ SGX2_SIM_KERNEL_6_0, "6.0" },	 { SGX2_SIM_KERNEL_6_1, "6.1" },
-	{ SGX2_SIM_KERNEL_6_6, "6.6" },	 { SGX2_SIM_KERNEL_6_14, "6.14" },
+	{ SGX2_SIM_KERNEL_5_X, "5.19" },  { SGX2_SIM_KERNEL_5_X, "5" },
+	{ SGX2_SIM_KERNEL_6_0, "6.0" },	  { SGX2_SIM_KERNEL_6_1, "6.1" },
+	{ SGX2_SIM_KERNEL_6_6, "6.6" },	  { SGX2_SIM_KERNEL_6_14, "6.14" },
+	{ SGX2_SIM_KERNEL_6_19, "6.19" },
 };
 
 #define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
@@ -99,6 +102,9 @@ static void read_env(void)
 	if (env_number(getenv("SGX2_SIM_DEVICE")) == 1)
 		atomic_store(&device, 1);
 	env_faults = getenv("SGX2_SIM_FAULTS");
+	s = getenv("SGX2_SIM_OPEN_FAULTS");
+	if (s)
+		env_open_faults = sim__arm_open_faults(s);
 	errno = saved_errno;
 }
 
@@ -120,6 +126,13 @@ const char *sim__env_faults(void)
 {
 	pthread_once(&env_once, read_env);
 	return env_faults;
+}
+
+/* 0, or -EINVAL when SGX2_SIM_OPEN_FAULTS did not parse. */
+int sim__env_open_faults(void)
+{
+	pthread_once(&env_once, read_env);
+	return env_open_faults;
 }
 
 SIM_EXPORT int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg)

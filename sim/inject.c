@@ -272,6 +272,11 @@ static const struct name_value errnos[] = {
 	{ "EFAULT", EFAULT },
 };
 
+static const struct name_value open_errnos[] = {
+	{ "EAGAIN", EAGAIN },
+	{ "EIO", EIO },
+};
+
 static int lookup_name(const struct name_value *t, size_t n, const char *s,
 		       size_t len, uint32_t *out)
 {
@@ -439,6 +444,92 @@ int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
 	*out = rules;
 	*n = count;
 	return 0;
+}
+
+/* ---- open(): EUPDATESVN at the first SGX user (6.19) ---- */
+
+struct open_rule {
+	int error;
+	uint32_t times;
+};
+
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct open_rule *open_rules;
+static size_t nopen_rules;
+
+static int open_rule_add(int error, uint32_t times)
+{
+	int saved_errno = errno;
+	struct open_rule *r;
+
+	pthread_mutex_lock(&open_lock);
+	r = realloc(open_rules, (nopen_rules + 1) * sizeof(*r));
+	if (r) {
+		open_rules = r;
+		open_rules[nopen_rules++] = (struct open_rule){ error, times };
+	}
+	pthread_mutex_unlock(&open_lock);
+	errno = saved_errno;
+	return r ? 0 : -ENOMEM;
+}
+
+/* The answer of an open that finds no live enclave: 0, or -errno spent. */
+int sim__open_fault(void)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&open_lock);
+	if (nopen_rules) {
+		err = -open_rules[0].error;
+		if (!--open_rules[0].times)
+			memmove(open_rules, open_rules + 1,
+				--nopen_rules * sizeof(*open_rules));
+	}
+	pthread_mutex_unlock(&open_lock);
+	return err;
+}
+
+/* SGX2_SIM_OPEN_FAULTS: "EAGAIN,EIO,...", one answer per open. */
+int sim__arm_open_faults(const char *list)
+{
+	size_t len = strlen(list);
+	uint32_t error;
+	int err = 0;
+
+	while (len && !err) {
+		size_t item = span(list, len, ",");
+		const char *s = list;
+		size_t slen = item;
+
+		trim(&s, &slen);
+		err = lookup_name(open_errnos, N(open_errnos), s, slen, &error);
+		if (!err)
+			err = open_rule_add((int)error, 1);
+		list += item;
+		len -= item;
+		if (len) {
+			list++;
+			len--;
+		}
+	}
+	return err;
+}
+
+SIM_EXPORT int sgx2_sim_inject_open(int error, uint32_t times)
+{
+	if (!error) {
+		if (times)
+			return -EINVAL;
+		pthread_mutex_lock(&open_lock);
+		free(open_rules);
+		open_rules = NULL;
+		nopen_rules = 0;
+		pthread_mutex_unlock(&open_lock);
+		return 0;
+	}
+	if (error != EAGAIN && error != EIO)
+		return -EINVAL;
+	return open_rule_add(error, times ? times : 1);
 }
 
 SIM_EXPORT int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault)

@@ -156,7 +156,7 @@ void sim__maybe_destroy_locked(struct sim_encl *e);
 int sim__fd_alive(const struct sim_encl *e);
 
 /* config.c */
-#define SIM_KERNEL_NEWEST SGX2_SIM_KERNEL_6_14
+#define SIM_KERNEL_NEWEST SGX2_SIM_KERNEL_6_19
 
 /* The release @cfg models: SGX2_SIM_KERNEL_NEWEST resolved. */
 static inline uint32_t sim__kernel(const struct sgx2_sim_config *cfg)
@@ -168,6 +168,7 @@ void sim__default_config(struct sgx2_sim_config *cfg);
 int sim__config_check(const struct sgx2_sim_config *cfg);
 int sim__device_enabled(void);
 const char *sim__env_faults(void);
+int sim__env_open_faults(void);
 
 /* device.c */
 int sim__close(int fd);
@@ -232,6 +233,8 @@ int sim__rule_busy(struct sim_encl *e, unsigned long cmd);
 int sim__rule_reclaim(struct sim_encl *e, unsigned int nr, uint64_t offset);
 int sim__rule_not_tracked(struct sim_encl *e, uint64_t offset);
 int sim__rule_eaug(struct sim_encl *e, uint64_t offset);
+int sim__open_fault(void);
+int sim__arm_open_faults(const char *list);
 int sim__inject_locked(struct sim_encl *e, const struct sgx2_sim_fault *f);
 int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
 		      size_t *n);
