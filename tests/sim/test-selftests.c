@@ -173,11 +173,16 @@ static void tcs_create(void **state)
 	for (a = stack; a < stack + 3 * PAGE; a += PAGE)
 		eaccept_ok(fx, a, ACCEPT_AUG);
 
-	/* INIT_TCS_PAGE: OSSA, NSSA = 1, OENTRY, FS/GS limits, rest 0. */
+	/*
+	 * INIT_TCS_PAGE: OSSA, NSSA = 1, OENTRY, FS/GS limits, rest 0. The
+	 * limits are the u32s at 64 and 68 (struct sgx_tcs); from 72 on the
+	 * TCS is reserved, and EACCEPT of a TCS with reserved bytes set is a
+	 * #GP (SDM), which the simulator does not model.
+	 */
 	put_ok(fx, tcs + 16, fx->total + 2 * PAGE);
 	put_ok(fx, tcs + 24, 1ull << 32);
 	put_ok(fx, tcs + 32, TEXT_OFF);
-	put_ok(fx, tcs + 72, ~0ull);
+	put_ok(fx, tcs + 64, ~0ull);
 
 	r = modt(fx->fd, fx->total + PAGE, PAGE, SGX2_SIM_PAGE_TYPE_TCS);
 	assert_int_equal(r.ret, 0);
