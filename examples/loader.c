@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <asm/sgx.h>
@@ -150,6 +151,24 @@ static int add_segment(const struct loader_enclave *encl,
 	return 0;
 }
 
+/*
+ * Linux 6.19 runs EUPDATESVN at the first open of the device while the
+ * system has no other SGX user; short of entropy it answers EAGAIN, which
+ * is safe to retry: LOADER_OPEN_TRIES tries, 1 ms apart and doubling.
+ */
+int loader_open_device(void)
+{
+	struct timespec pause = { .tv_nsec = 1000000 };
+	int fd, tries = 1;
+
+	while ((fd = open(DEVICE, O_RDWR | O_CLOEXEC)) < 0 && errno == EAGAIN &&
+	       tries++ < LOADER_OPEN_TRIES) {
+		nanosleep(&pause, NULL);
+		pause.tv_nsec *= 2;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
 static int map_enclave(const struct loader_enclave *encl)
 {
 	const struct image *img = &encl->img;
@@ -183,9 +202,9 @@ int loader_start(struct loader_enclave *encl)
 			    "(kernel without SGX support?)",
 			    -ENOSYS);
 
-	encl->fd = open(DEVICE, O_RDWR | O_CLOEXEC);
+	encl->fd = loader_open_device();
 	if (encl->fd < 0)
-		return fail("open " DEVICE, -errno);
+		return fail("open " DEVICE, encl->fd);
 
 	err = loader_reserve(encl->size, &encl->base);
 	if (err) {

@@ -70,15 +70,29 @@ void loader_secs(const struct loader_enclave *encl, uint64_t base,
  */
 int loader_reserve(uint64_t size, uint64_t *base);
 
+#define LOADER_OPEN_TRIES 8 /* 1 + 2 + ... + 64 ms of pauses at most */
+
+/**
+ * loader_open_device() - open /dev/sgx_enclave
+ *
+ * From Linux 6.19 the first open while the system has no other SGX user
+ * runs EUPDATESVN, which answers EAGAIN when the CPU is short of entropy:
+ * that is retried, LOADER_OPEN_TRIES tries in all, 1 ms apart and
+ * doubling. Other errors are not.
+ *
+ * Return: the descriptor, or -errno of the last open().
+ */
+int loader_open_device(void);
+
 /**
  * loader_start() - build the enclave on the SGX device
  * @encl: prepared by loader_prepare()
  *
- * Finds the vDSO entry, opens /dev/sgx_enclave, reserves the range,
- * SGX_IOC_ENCLAVE_CREATE, SGX_IOC_ENCLAVE_ADD_PAGES (measured) per
- * segment, SGX_IOC_ENCLAVE_INIT, then maps each segment with its
- * permissions and the free area [image end, size) read-write, so that
- * pages there are added (EAUG) when first touched or EACCEPTed.
+ * Finds the vDSO entry, opens /dev/sgx_enclave (loader_open_device()),
+ * reserves the range, SGX_IOC_ENCLAVE_CREATE, SGX_IOC_ENCLAVE_ADD_PAGES
+ * (measured) per segment, SGX_IOC_ENCLAVE_INIT, then maps each segment
+ * with its permissions and the free area [image end, size) read-write, so
+ * that pages there are added (EAUG) when first touched or EACCEPTed.
  *
  * Return: 0 or -errno (a line on stderr names the step): -ENOSYS without
  * the vDSO function; the errno of open() or of the failed ioctl (EINIT

@@ -13,7 +13,6 @@
  * machine cannot run enclaves, with the reason on stdout.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,20 +66,18 @@ __attribute__((format(printf, 1, 2))) static int skip(const char *fmt, ...)
 /* 0, or 77 with the reason: what this machine lacks. */
 static int need_sgx2(void)
 {
-	int fd = open(SGX2_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	unsigned int caps = 0;
-	int err;
+	/* Opens the device itself, retrying 6.19's EAGAIN (EUPDATESVN). */
+	int err = sgx2_probe(-1, &caps);
 
-	if (fd < 0 && errno == ENOENT)
+	if (err == -ENOENT)
 		return skip(
 			"no %s: no SGX in this CPU or firmware, or a kernel "
 			"without CONFIG_X86_SGX",
 			SGX2_DEVICE_PATH);
-	if (fd < 0)
+	if (!(caps & SGX2_CAP_DEVICE))
 		return skip("cannot open %s: %s", SGX2_DEVICE_PATH,
-			    strerror(errno));
-	err = sgx2_probe(fd, &caps);
-	close(fd);
+			    strerror(-err));
 	if (err == -ENOTTY)
 		return skip("the kernel lacks the SGX2 (EDMM) ioctls (Linux "
 			    "before 6.0)");

@@ -87,10 +87,19 @@ int sgx2_sim_open(int flags);
  */
 int sgx2_sim_set_device(int enable);
 
-/* The kernel being modelled (struct sgx2_sim_config.kernel). */
-#define SGX2_SIM_KERNEL_6_1 0u /* v6.1 and later: the default */
-#define SGX2_SIM_KERNEL_6_0 1u /* v6.0: no offset+length overflow check */
-#define SGX2_SIM_KERNEL_5_X 2u /* before v6.0: no EDMM ioctls, no EAUG */
+/*
+ * The kernel being modelled (struct sgx2_sim_config.kernel): a mainline
+ * release, (major << 8) | minor, each with the answers it introduced and
+ * those of the releases before it; 0 is the newest one modelled, so that
+ * a zeroed configuration gets it. The table: doc/simulator.md.
+ */
+#define SGX2_SIM_KERNEL_NEWEST 0u    /* the default: 6.19 today */
+#define SGX2_SIM_KERNEL_5_X 0x0513u  /* 5.11-5.19: no EDMM ioctls, no EAUG */
+#define SGX2_SIM_KERNEL_6_0 0x0600u  /* EDMM; no offset+length wrap check */
+#define SGX2_SIM_KERNEL_6_1 0x0601u  /* the wrap check */
+#define SGX2_SIM_KERNEL_6_6 0x0606u  /* an EAUG that cannot allocate: SIGBUS */
+#define SGX2_SIM_KERNEL_6_14 0x060eu /* CREATE checks the size: EINVAL */
+#define SGX2_SIM_KERNEL_6_19 0x0613u /* EUPDATESVN at the first open() */
 
 /*
  * What machine the enclave lives on. SGX2 absent: the EDMM ioctls give
@@ -128,7 +137,7 @@ struct sgx2_sim_config {
  * sgx2_sim_config_init() - fill @cfg with the built-in defaults
  * @cfg: the configuration to fill (NULL is ignored)
  *
- * Defaults: SGX2_SIM_KERNEL_6_1, SGX2 present, no delay, 64 MiB of EPC.
+ * Defaults: SGX2_SIM_KERNEL_NEWEST, SGX2 present, no delay, 64 MiB of EPC.
  * The environment is not read here (see sgx2_sim_get_default_config()).
  */
 void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
@@ -138,14 +147,15 @@ void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
  * from now on
  * @cfg: the configuration, copied; NULL restores the built-in defaults
  *
- * At start-up the defaults come from SGX2_SIM_KERNEL ("6.1", "6.0",
- * "5.19"), SGX2_SIM_SGX2 ("0", "1"), SGX2_SIM_PAGE_DELAY_NS and
- * SGX2_SIM_EPC_SIZE (bytes, with an optional K, M or G suffix).
+ * At start-up the defaults come from SGX2_SIM_KERNEL ("6.19", "6.14",
+ * "6.6", "6.1", "6.0", "5.19"), SGX2_SIM_SGX2 ("0", "1"),
+ * SGX2_SIM_PAGE_DELAY_NS and SGX2_SIM_EPC_SIZE (bytes, with an optional K,
+ * M or G suffix).
  *
- * Return: 0, or -EINVAL for an unknown kernel, sgx2 not 0 or 1, a delay
- * above one second, an epc_size that is not a multiple of 4096 or is
- * above SGX2_SIM_EPC_SIZE_MAX, or non-zero reserved fields (nothing is
- * changed).
+ * Return: 0, or -EINVAL for a kernel that is neither 0 nor an
+ * SGX2_SIM_KERNEL_* release, sgx2 not 0 or 1, a delay above one second,
+ * an epc_size that is not a multiple of 4096 or is above
+ * SGX2_SIM_EPC_SIZE_MAX, or non-zero reserved fields (nothing is changed).
  */
 int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg);
 
@@ -390,13 +400,13 @@ int sgx2_sim_write(int fd, struct sgx2_sim_run *run, uint64_t addr,
  * @addr:    the page address
  * @secinfo: SECINFO.FLAGS, e.g. 0x410 after TRIM, 0x20B for an added page
  *
- * A malformed request (misaligned address, reserved SECINFO bits, W
- * without R, a type other than REG/TCS/TRIM, REG with MODIFIED, TCS/TRIM
- * with PENDING or without MODIFIED) raises #GP. The page is reached
- * through a mapping as a read: an unbacked address is added (EAUG) and
- * then accepted. run->ret: 0; 19 (SGX_PAGE_ATTRIBUTES_MISMATCH) when
- * @secinfo differs from the EPCM entry (type, R/W/X, PENDING, MODIFIED,
- * PR); 11 (SGX_NOT_TRACKED) only when injected.
+ * As the SDM orders it: reserved SECINFO bits or a misaligned address
+ * raise #GP; the page is reached through a mapping as a read (an unbacked
+ * address is added, EAUG); a request other than REG with PR or PENDING
+ * and without MODIFIED, or TCS/TRIM with MODIFIED alone, raises #GP.
+ * run->ret: 0; 19 (SGX_PAGE_ATTRIBUTES_MISMATCH) when @secinfo differs
+ * from the EPCM entry in type, R/W/X, PENDING or MODIFIED (not PR); 11
+ * (SGX_NOT_TRACKED) only when injected.
  *
  * Return: 0 or a negative errno (see above).
  */
@@ -425,11 +435,14 @@ int sgx2_sim_eaccept_range(int fd, struct sgx2_sim_run *run, uint64_t addr,
  * @fd:      the enclave
  * @run:     the entry
  * @addr:    the page address
- * @secinfo: the permissions to add (R/W/X; other bits raise #GP)
+ * @secinfo: the permissions to add (R/W/X; reserved bits raise #GP)
  *
- * No return code: a misaligned address, reserved bits or W without R raise
- * #GP; a page that is not REG, or PENDING or MODIFIED, raises #PF with the
- * SGX bit. Page tables and vm_max_prot_bits are not changed.
+ * No return code. As the SDM orders it: a misaligned address raises #GP;
+ * the page is reached as a read; reserved SECINFO bits raise #GP (the
+ * state bits and the type are ignored); a page that is not REG, or is
+ * PENDING or MODIFIED, raises #PF with the SGX bit (PR is allowed); W
+ * without R raises #GP on a page without R. Page tables and
+ * vm_max_prot_bits are not changed.
  *
  * Return: 0 or a negative errno (see above).
  */
@@ -469,7 +482,7 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
  *              EMODPR/EMODT took effect (MODIFY_TYPES: the kernel type is
  *              not updated). Not for REMOVE (it has no ETRACK).
  *
- * The next three use @offset and @times (0 means 1) instead:
+ * The next four use @offset and @times (0 means 1) instead:
  * UNDER_RECLAIM the page at @offset is being reclaimed for the next
  *              @times loads by the EDMM ioctl @ioctl names (any of the
  *              three for SGX2_SIM_IOCTL_ANY): EAGAIN at it.
@@ -478,6 +491,13 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
  *              written back.
  * NOT_TRACKED  the next @times EACCEPTs of the page at @offset that would
  *              succeed return SGX_NOT_TRACKED (11) instead.
+ * EAUG         the next @times EAUGs on a fault at @offset, or at any
+ *              offset for SGX2_SIM_OFFSET_ANY, cannot allocate the page's
+ *              metadata or an EPC page. From 6.6 the kernel gives SIGBUS,
+ *              which the enclave-side calls report as the vDSO does: #PF
+ *              with the access's error code, no SGX bit. Before, the OOM
+ *              path retries the access: it completes once the rule is
+ *              spent (a real thread would spin until memory is found).
  */
 #define SGX2_SIM_FAULT_ERRNO 1u
 #define SGX2_SIM_FAULT_RECLAIM_RACE 2u
@@ -487,16 +507,19 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
 #define SGX2_SIM_FAULT_UNDER_RECLAIM 6u
 #define SGX2_SIM_FAULT_BUSY 7u
 #define SGX2_SIM_FAULT_NOT_TRACKED 8u
+#define SGX2_SIM_FAULT_EAUG 9u
+
+#define SGX2_SIM_OFFSET_ANY (~(uint64_t)0) /* EAUG: any page */
 
 struct sgx2_sim_fault {
-	uint32_t kind;	      /* SGX2_SIM_FAULT_* */
-	uint32_t ioctl;	      /* SGX2_SIM_IOCTL_* */
-	uint32_t nth;	      /* 1-based; 0 means 1 */
-	uint32_t page;	      /* 0-based page index within that call */
-	uint64_t offset;      /* UNDER_RECLAIM, NOT_TRACKED: page offset */
-	uint32_t times;	      /* UNDER_RECLAIM, BUSY, NOT_TRACKED; 0 means 1 */
-	int32_t error;	      /* ERRNO: EAGAIN, EBUSY or EFAULT (positive) */
-	uint64_t sgx_code;    /* ENCLS_CODE: 1..255 */
+	uint32_t kind;	   /* SGX2_SIM_FAULT_* */
+	uint32_t ioctl;	   /* SGX2_SIM_IOCTL_* */
+	uint32_t nth;	   /* 1-based; 0 means 1 */
+	uint32_t page;	   /* 0-based page index within that call */
+	uint64_t offset;   /* UNDER_RECLAIM, NOT_TRACKED, EAUG: the page */
+	uint32_t times;	   /* UNDER_RECLAIM, BUSY, NOT_TRACKED, EAUG: 0 = 1 */
+	int32_t error;	   /* ERRNO: EAGAIN, EBUSY or EFAULT (positive) */
+	uint64_t sgx_code; /* ENCLS_CODE: 1..255 */
 	uint64_t reserved[2]; /* must be 0 */
 };
 
@@ -521,8 +544,9 @@ int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault);
  * @fd:     the enclave
  * @script: rules separated by ';' or newlines, each a comma-separated list
  *          of key=value: kind=errno|reclaim-race|encls|encls-fault|etrack|
- *          under-reclaim|busy|not-tracked, ioctl=any|restrict|modify|remove,
- *          nth=N, page=N, offset=N, times=N, error=EAGAIN|EBUSY|EFAULT,
+ *          under-reclaim|busy|not-tracked|eaug,
+ *          ioctl=any|restrict|modify|remove, nth=N, page=N, offset=N|any
+ *          (any: SGX2_SIM_OFFSET_ANY), times=N, error=EAGAIN|EBUSY|EFAULT,
  *          code=N (numbers in C syntax). Example:
  *          "kind=errno,ioctl=modify,nth=1,page=2,error=EAGAIN;
  *          kind=encls,ioctl=remove,code=7"
@@ -534,6 +558,26 @@ int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault);
  * refuse (then no rule of the script is armed); -ENOMEM; -EBADF; -ENOTTY.
  */
 int sgx2_sim_inject_script(int fd, const char *script);
+
+/**
+ * sgx2_sim_inject_open() - make the next first opens of the device fail
+ * @error: EAGAIN (EUPDATESVN found too little entropy: retry) or EIO
+ *         (EUPDATESVN failed), positive; 0 disarms every open rule
+ * @times: how many opens answer -@error (0 means 1; must be 0 with 0)
+ *
+ * From 6.19 the first open() of /dev/sgx_enclave while the system has no
+ * other SGX user runs ENCLS[EUPDATESVN], which may fail. The simulator's
+ * SGX users are this process's live enclaves: an sgx2_sim_open() (also
+ * through the device path or sgx2_sim_enclave_create()) made while none
+ * is alive, and with a default configuration of 6.19 or later, takes the
+ * next armed answer, in the order armed, and creates nothing. Rules are
+ * process-wide: there is no enclave to arm them on yet. The environment
+ * variable SGX2_SIM_OPEN_FAULTS (a comma-separated list of EAGAIN and
+ * EIO, one per open) arms answers at start-up.
+ *
+ * Return: 0; -EINVAL for another @error, or @times with 0; -ENOMEM.
+ */
+int sgx2_sim_inject_open(int error, uint32_t times);
 
 /**
  * sgx2_sim_clear_faults() - disarm every rule of an enclave

@@ -480,14 +480,16 @@ int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
 /**
  * sgx2_probe() - tell whether the EDMM ioctls can be used
  * @fd:   an enclave fd to ask (initialised or not), or -1 to open
- *        SGX2_DEVICE_PATH for the question and close it again
+ *        SGX2_DEVICE_PATH for the question and close it again (an
+ *        EAGAIN from open(), EUPDATESVN short of entropy on Linux 6.19,
+ *        is retried with the default bound and backoff)
  * @caps: where the SGX2_CAP_* bits found are stored, or NULL
  *
  * Asks the driver with one zero-length SGX_IOC_ENCLAVE_REMOVE_PAGES, which
  * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX.
  *
- * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open())
- * without an SGX device; -ENOTTY on a kernel without the EDMM ioctls
+ * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open(),
+ * -EAGAIN once the retries are spent) without an SGX device; -ENOTTY on a kernel without the EDMM ioctls
  * (before 6.0), or an @fd that is not an enclave; -ENODEV on a CPU without
  * SGX2. An @fd of another driver that answers EINVAL would pass: hand it
  * only enclave fds.

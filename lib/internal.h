@@ -120,5 +120,6 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		 uint64_t length, uint64_t arg, uint64_t *done);
 int sgx2__deadline_passed(const struct sgx2__call *call);
 int sgx2__probe_ioctl(int fd);
+int sgx2__open_device(void);
 
 #endif /* SGX2_INTERNAL_H */

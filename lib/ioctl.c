@@ -6,6 +6,7 @@
  * how far the kernel got; sgx2__submit() resumes from there.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 
@@ -182,6 +183,28 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 	}
 	*done = got;
 	return err;
+}
+
+/*
+ * open() of the device: a descriptor or -errno. From Linux 6.19 the first
+ * open while the system has no other SGX user runs EUPDATESVN, which
+ * answers EAGAIN when the CPU is short of entropy and is safe to retry:
+ * with the default bound and backoff, as EBUSY.
+ */
+int sgx2__open_device(void)
+{
+	struct sgx2__call call = { .opts = &sgx2__default_options };
+	unsigned int streak = 0;
+	int saved_errno = errno;
+	int fd;
+
+	while ((fd = open(SGX2_DEVICE_PATH, O_RDWR | O_CLOEXEC)) < 0 &&
+	       errno == EAGAIN && ++streak <= call.opts->max_retries)
+		backoff(&call, streak);
+	if (fd < 0)
+		fd = -errno;
+	errno = saved_errno;
+	return fd;
 }
 
 /* A zero-length REMOVE_PAGES: changes nothing, tells what the driver has. */

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The capability probe: device, EDMM ioctls, SGX2 CPU. */
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -37,9 +36,9 @@ SGX2_EXPORT int sgx2_probe(int fd, unsigned int *caps)
 	int err;
 
 	if (fd < 0) {
-		own = open(SGX2_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		own = sgx2__open_device();
 		if (own < 0) {
-			err = -errno;
+			err = own;
 			goto out;
 		}
 		fd = own;

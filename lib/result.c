@@ -67,6 +67,12 @@ static const struct sgx_code codes[] = {
 	  "inside the enclave first, then retry" },
 	{ 21, "SGX_PAGE_NOT_DEBUGGABLE",
 	  "EDBGRD/EDBGWR: the page cannot be accessed for debug" },
+	{ 29, "SGX_INSUFFICIENT_ENTROPY",
+	  "EUPDATESVN: the CPU found too little entropy; Linux 6.19+ answers "
+	  "EAGAIN to the first open() of the device: retry the open" },
+	{ 31, "SGX_NO_UPDATE",
+	  "EUPDATESVN: the SGX security version is already current; nothing "
+	  "to do" },
 	{ 32, "SGX_INVALID_CPUSVN",
 	  "EGETKEY: the CPUSVN requested is beyond the platform's" },
 	{ 64, "SGX_INVALID_ISVSVN",

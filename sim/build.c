@@ -58,8 +58,12 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 	memcpy(&xfrm, secs + SECS_XFRM, sizeof(xfrm));
 	free(secs);
 
-	if (!size || (size & (size - 1)))
-		return -EINVAL;
+	/* v6.14 refuses this before ECREATE; before, ECREATE failed (EIO). */
+	if (!size || (size & (size - 1))) {
+		if (sim__kernel(&e->icfg) >= SGX2_SIM_KERNEL_6_14)
+			return -EINVAL;
+		return -EIO;
+	}
 	if (size < 2 * SIM_PAGE || size > SIM_MAX_SIZE || (base & (size - 1)) ||
 	    base + size < base || base + size > (1ull << 47))
 		return -EIO;

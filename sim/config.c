@@ -3,8 +3,8 @@
  * Configuration: the kernel and CPU being modelled, per enclave, with
  * process-wide defaults read once from the environment (SGX2_SIM_KERNEL,
  * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_EPC_SIZE, SGX2_SIM_DEVICE,
- * SGX2_SIM_FAULTS) so that a program run with LD_PRELOAD can be configured
- * without code.
+ * SGX2_SIM_FAULTS, SGX2_SIM_OPEN_FAULTS) so that a program run with
+ * LD_PRELOAD can be configured without code.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,13 +18,27 @@ static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sgx2_sim_config defaults;
 static atomic_int device;
 static const char *env_faults;
+static int env_open_faults;
+
+/* The releases modelled, by their SGX2_SIM_KERNEL names. */
+static const struct {
+	uint32_t kernel;
+	const char *name;
+} kernels[] = {
+	{ SGX2_SIM_KERNEL_5_X, "5.19" },  { SGX2_SIM_KERNEL_5_X, "5" },
+	{ SGX2_SIM_KERNEL_6_0, "6.0" },	  { SGX2_SIM_KERNEL_6_1, "6.1" },
+	{ SGX2_SIM_KERNEL_6_6, "6.6" },	  { SGX2_SIM_KERNEL_6_14, "6.14" },
+	{ SGX2_SIM_KERNEL_6_19, "6.19" },
+};
+
+#define NKERNELS (sizeof(kernels) / sizeof(kernels[0]))
 
 SIM_EXPORT void sgx2_sim_config_init(struct sgx2_sim_config *cfg)
 {
 	if (!cfg)
 		return;
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->kernel = SGX2_SIM_KERNEL_6_1;
+	cfg->kernel = SGX2_SIM_KERNEL_NEWEST;
 	cfg->sgx2 = 1;
 	cfg->epc_size = SGX2_SIM_EPC_SIZE_DEFAULT;
 }
@@ -39,11 +53,21 @@ uint64_t sim__epc_size(const struct sgx2_sim_config *cfg)
 	return cfg->epc_size ? cfg->epc_size : SGX2_SIM_EPC_SIZE_DEFAULT;
 }
 
+static int kernel_known(uint32_t kernel)
+{
+	unsigned int i;
+
+	for (i = 0; i < NKERNELS; i++)
+		if (kernels[i].kernel == kernel)
+			return 1;
+	return kernel == SGX2_SIM_KERNEL_NEWEST;
+}
+
 int sim__config_check(const struct sgx2_sim_config *cfg)
 {
 	unsigned int i;
 
-	if (cfg->kernel > SGX2_SIM_KERNEL_5_X || cfg->sgx2 > 1 ||
+	if (!kernel_known(cfg->kernel) || cfg->sgx2 > 1 ||
 	    cfg->page_delay_ns > 1000000000u || cfg->null_driver > 1 ||
 	    cfg->reserved0 || !epc_size_ok(cfg->epc_size))
 		return -EINVAL;
@@ -103,14 +127,14 @@ static void read_env(void)
 	int saved_errno = errno;
 	const char *s;
 	uint64_t size;
+	unsigned int i;
 	long long v;
 
 	sgx2_sim_config_init(&defaults);
 	s = getenv("SGX2_SIM_KERNEL");
-	if (s && !strcmp(s, "6.0"))
-		defaults.kernel = SGX2_SIM_KERNEL_6_0;
-	else if (s && (!strcmp(s, "5.19") || !strcmp(s, "5")))
-		defaults.kernel = SGX2_SIM_KERNEL_5_X;
+	for (i = 0; s && i < NKERNELS; i++)
+		if (!strcmp(s, kernels[i].name))
+			defaults.kernel = kernels[i].kernel;
 	v = env_number(getenv("SGX2_SIM_SGX2"));
 	if (v == 0)
 		defaults.sgx2 = 0;
@@ -123,6 +147,9 @@ static void read_env(void)
 	if (env_number(getenv("SGX2_SIM_DEVICE")) == 1)
 		atomic_store(&device, 1);
 	env_faults = getenv("SGX2_SIM_FAULTS");
+	s = getenv("SGX2_SIM_OPEN_FAULTS");
+	if (s)
+		env_open_faults = sim__arm_open_faults(s);
 	errno = saved_errno;
 }
 
@@ -144,6 +171,13 @@ const char *sim__env_faults(void)
 {
 	pthread_once(&env_once, read_env);
 	return env_faults;
+}
+
+/* 0, or -EINVAL when SGX2_SIM_OPEN_FAULTS did not parse. */
+int sim__env_open_faults(void)
+{
+	pthread_once(&env_once, read_env);
+	return env_open_faults;
 }
 
 SIM_EXPORT int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg)

@@ -90,11 +90,52 @@ static int etrack(struct sim_encl *e, unsigned int nr, uint64_t idx)
 	return fire(e, nr, idx, SGX2_SIM_FAULT_ETRACK, NULL) ? -EFAULT : 0;
 }
 
+/* What the EMODPR/EMODT models return for a #PF (not an SGX code). */
+#define ENCLS_PF ((uint64_t)-1)
+
+/*
+ * ENCLS[EMODPR] on the EPCM entry, in the SDM's order: a PENDING or
+ * MODIFIED page is SGX_PAGE_NOT_MODIFIABLE before the page type is looked
+ * at, then anything but PT_REG is a #PF. PR is not checked; it is set
+ * whether or not @perms takes anything away.
+ */
+static uint64_t emodpr(struct sim_page *p, uint64_t perms)
+{
+	if (p->epcm_state & (SIM_PENDING | SIM_MODIFIED))
+		return SIM_PAGE_NOT_MODIFIABLE;
+	if (p->epcm_type != SIM_PT_REG)
+		return ENCLS_PF;
+	p->epcm_perms &= (uint8_t)perms;
+	p->epcm_state |= SIM_PR;
+	return 0;
+}
+
+/*
+ * ENCLS[EMODT] to @type (TCS or TRIM), in the SDM's order: the page type
+ * first (PT_REG to either, PT_TCS to TRIM only; else #PF), then PENDING or
+ * MODIFIED gives SGX_PAGE_NOT_MODIFIABLE. Then PR <- 0, MODIFIED <- 1,
+ * R/W/X <- 0 and the new type: a restricted page not yet accepted loses
+ * its PR.
+ */
+static uint64_t emodt(struct sim_page *p, uint64_t type)
+{
+	if (p->epcm_type != SIM_PT_REG &&
+	    !(p->epcm_type == SIM_PT_TCS && type == SIM_PT_TRIM))
+		return ENCLS_PF;
+	if (p->epcm_state & (SIM_PENDING | SIM_MODIFIED))
+		return SIM_PAGE_NOT_MODIFIABLE;
+	p->epcm_type = (uint8_t)type;
+	p->epcm_perms = 0;
+	p->epcm_state = SIM_MODIFIED;
+	return 0;
+}
+
 static int restrict_step(struct sim_encl *e, struct sim_page *p, uint64_t addr,
 			 unsigned int nr, uint64_t idx, uint64_t perms,
 			 uint64_t *result)
 {
 	struct sgx2_sim_fault f;
+	uint64_t code;
 
 	(void)addr;
 	if (p->ktype != SIM_PT_REG)
@@ -106,14 +147,12 @@ static int restrict_step(struct sim_encl *e, struct sim_page *p, uint64_t addr,
 		*result = f.sgx_code;
 		return -EFAULT;
 	}
-	if (p->epcm_type != SIM_PT_REG)
-		return -EFAULT; /* #PF: EMODPR needs a PT_REG page */
-	if (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)) {
-		*result = SIM_PAGE_NOT_MODIFIABLE;
+	code = emodpr(p, perms);
+	if (code) {
+		if (code != ENCLS_PF)
+			*result = code;
 		return -EFAULT;
 	}
-	p->epcm_perms &= (uint8_t)perms;
-	p->epcm_state |= SIM_PR;
 	if (etrack(e, nr, idx))
 		return -EFAULT;
 	e->stats.pages_restricted++;
@@ -127,6 +166,7 @@ static int modify_step(struct sim_encl *e, struct sim_page *p, uint64_t addr,
 {
 	uint8_t max_prot = p->max_prot;
 	struct sgx2_sim_fault f;
+	uint64_t code;
 
 	if (!(p->ktype == SIM_PT_REG &&
 	      (type == SIM_PT_TCS || type == SIM_PT_TRIM)) &&
@@ -154,19 +194,13 @@ static int modify_step(struct sim_encl *e, struct sim_page *p, uint64_t addr,
 		*result = f.sgx_code;
 		return -EFAULT;
 	}
-	if (p->epcm_type != SIM_PT_REG && p->epcm_type != SIM_PT_TCS) {
+	code = emodt(p, type);
+	if (code) {
 		p->max_prot = max_prot;
+		if (code != ENCLS_PF)
+			*result = code;
 		return -EFAULT;
 	}
-	if (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)) {
-		p->max_prot = max_prot;
-		*result = SIM_PAGE_NOT_MODIFIABLE;
-		return -EFAULT;
-	}
-	/* EMODT removes every access right and sets MODIFIED. */
-	p->epcm_type = (uint8_t)type;
-	p->epcm_perms = 0;
-	p->epcm_state |= SIM_MODIFIED;
 	sim__tcs_forget(e, addr);
 	/* On an ETRACK failure the kernel type is not updated. */
 	if (etrack(e, nr, idx))
@@ -188,13 +222,11 @@ static int remove_step(struct sim_encl *e, struct sim_page *p, uint64_t addr,
 	/*
 	 * The probe: EMODPR(RWX) must fault with #PF, which it does on a
 	 * TRIM page the enclave has accepted. A PAGE_NOT_MODIFIABLE (not yet
-	 * accepted), any other code or any other fault: EPERM.
+	 * accepted), any other code, any other fault, or success: EPERM.
 	 */
 	if (fire(e, nr, idx, SGX2_SIM_FAULT_ENCLS_FAULT, NULL) ||
-	    fire(e, nr, idx, SGX2_SIM_FAULT_ENCLS_CODE, NULL))
-		return -EPERM;
-	if (p->epcm_type == SIM_PT_REG ||
-	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)))
+	    fire(e, nr, idx, SGX2_SIM_FAULT_ENCLS_CODE, NULL) ||
+	    emodpr(p, SIM_PERMS) != ENCLS_PF)
 		return -EPERM;
 	if (fire(e, nr, idx, SGX2_SIM_FAULT_RECLAIM_RACE, NULL))
 		return -EBUSY;

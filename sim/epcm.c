@@ -32,6 +32,7 @@ int sim__raise(struct sim_exc *x, uint16_t vector, uint16_t ec, uint64_t addr)
 {
 	x->vector = vector;
 	x->error_code = ec;
+	x->sigbus = 0;
 	x->addr = addr;
 	return 1;
 }
@@ -56,7 +57,7 @@ int sim__epcm_fault(struct sim_exc *x, uint64_t addr, enum sim_access acc)
 
 static int can_eaug(const struct sim_encl *e)
 {
-	return e->cfg.sgx2 && e->cfg.kernel != SGX2_SIM_KERNEL_5_X &&
+	return e->cfg.sgx2 && sim__kernel(&e->cfg) >= SGX2_SIM_KERNEL_6_0 &&
 	       e->initialized;
 }
 
@@ -93,31 +94,53 @@ static int vma_allows(const struct sim_vma *v, enum sim_access acc)
 	}
 }
 
-int sim__translate(struct sim_encl *e, uint64_t addr, enum sim_access acc,
-		   struct sim_page **out, struct sim_exc *x)
+/*
+ * sgx_vma_fault() on an address without a page: EAUG, or SIGBUS where it
+ * cannot add one. An injected allocation failure is a SIGBUS from 6.6;
+ * before, VM_FAULT_OOM, whose pagefault_out_of_memory() just returns, so
+ * the access faults again: the thread spins in the fault handler until
+ * the allocation succeeds, here until the rule is spent.
+ */
+static enum sim_reach eaug_fault(struct sim_encl *e, uint64_t addr,
+				 struct sim_page **out)
+{
+	if (!can_eaug(e))
+		return SIM_REACH_SIGBUS;
+	while (sim__rule_eaug(e, addr - e->base)) {
+		e->stats.faults_fired++;
+		if (sim__kernel(&e->cfg) >= SGX2_SIM_KERNEL_6_6)
+			return SIM_REACH_EAUG_SIGBUS;
+	}
+	*out = eaug(e, addr & ~(SIM_PAGE - 1));
+	return *out ? SIM_REACH_PAGE : SIM_REACH_SIGBUS;
+}
+
+enum sim_reach sim__translate(struct sim_encl *e, uint64_t addr,
+			      enum sim_access acc, struct sim_page **out,
+			      struct sim_exc *x)
 {
 	const struct sim_vma *v = sim__vma_find(e, addr);
 	struct sim_page *p = sim__page(e, addr);
 	uint16_t ec = access_bits(acc);
 	int present = p && p->present;
+	enum sim_reach r = SIM_REACH_PAGE;
 
 	if (present && p->pte && v && v->prot != PROT_NONE)
 		ec |= SIM_PF_P;
 	if (!vma_allows(v, acc))
-		return sim__raise(x, SIM_VEC_PF, ec, addr);
-	if (!present) {
-		if (!can_eaug(e))
-			return sim__raise(x, SIM_VEC_PF, ec, addr);
-		p = eaug(e, addr & ~(SIM_PAGE - 1));
-		if (!p)
-			return sim__raise(x, SIM_VEC_PF, ec, addr);
-	} else if (!p->pte) {
-		if (v->prot & PROT_RWX & ~p->max_prot)
-			return sim__raise(x, SIM_VEC_PF, ec, addr);
-		p->pte = 1;
+		r = SIM_REACH_SEGV;
+	else if (!present)
+		r = eaug_fault(e, addr, &p);
+	else if (!p->pte && (v->prot & PROT_RWX & ~p->max_prot))
+		r = SIM_REACH_SIGBUS; /* VMA flags beyond vm_max_prot_bits */
+	if (r != SIM_REACH_PAGE) {
+		sim__raise(x, SIM_VEC_PF, ec, addr);
+		x->sigbus = r != SIM_REACH_SEGV;
+		return r;
 	}
+	p->pte = 1;
 	*out = p;
-	return 0;
+	return SIM_REACH_PAGE;
 }
 
 int sim__epcm_allows(const struct sim_page *p, enum sim_access acc)
@@ -152,19 +175,20 @@ int sim__access(struct sim_encl *e, uint64_t addr, enum sim_access acc,
 	return 0;
 }
 
-/* Requests EACCEPT refuses with #GP rather than a code. */
+/*
+ * The PT/PR/PENDING/MODIFIED combinations EACCEPT takes as a request
+ * (SDM); any other is #GP. REG needs PR (a restriction) or PENDING (an
+ * addition) and not MODIFIED; TCS and TRIM need MODIFIED alone.
+ */
 static int eaccept_malformed(uint64_t s)
 {
-	uint64_t type = (s >> 8) & 0xff;
+	uint64_t type = (s >> 8) & 0xff, state = s & SIM_STATE;
 
-	if (s & SECINFO_RESERVED)
-		return 1;
-	if ((s & SIM_W) && !(s & SIM_R))
-		return 1;
 	if (type == SIM_PT_REG)
-		return !!(s & SIM_MODIFIED);
+		return !(state & (SIM_PR | SIM_PENDING)) ||
+		       (state & SIM_MODIFIED);
 	if (type == SIM_PT_TCS || type == SIM_PT_TRIM)
-		return (s & SIM_PENDING) || !(s & SIM_MODIFIED);
+		return state != SIM_MODIFIED;
 	return 1;
 }
 
@@ -189,6 +213,14 @@ static int tcs_valid(const struct sim_encl *e, uint64_t addr)
 	       !sim__rd64(e, addr + SIM_TCS_STATE);
 }
 
+/*
+ * In the SDM's order: SECINFO's reserved bits and a misaligned target
+ * (#GP); the target reached as a read (#PF, so an unbacked address is
+ * added first); the request's combination (#GP); then the comparison with
+ * the EPCM (19), which covers PT, R/W/X, PENDING and MODIFIED but not PR;
+ * then tracking (11); then a TCS's contents (#GP). Success clears
+ * PENDING, MODIFIED and PR.
+ */
 int sim__eaccept(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 		 uint64_t *code, struct sim_exc *x)
 {
@@ -196,14 +228,16 @@ int sim__eaccept(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 
 	if (!e->cfg.sgx2)
 		return sim__gp(x); /* no such ENCLU leaf on SGX1 */
-	if ((addr & (SIM_PAGE - 1)) || eaccept_malformed(secinfo))
+	if ((secinfo & SECINFO_RESERVED) || (addr & (SIM_PAGE - 1)))
 		return sim__gp(x);
-	/* EACCEPT reaches its target as a read. */
 	if (sim__translate(e, addr, SIM_ACC_READ, &p, x))
 		return 1;
+	if (eaccept_malformed(secinfo))
+		return sim__gp(x);
 	if (p->epcm_type != ((secinfo >> 8) & 0xff) ||
 	    p->epcm_perms != (secinfo & SIM_PERMS) ||
-	    p->epcm_state != (secinfo & SIM_STATE)) {
+	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)) !=
+		    (secinfo & (SIM_PENDING | SIM_MODIFIED))) {
 		*code = SIM_PAGE_ATTRIBUTES_MISMATCH;
 		e->stats.eaccept_failed++;
 		return 0;
@@ -223,21 +257,29 @@ int sim__eaccept(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 	return 0;
 }
 
+/*
+ * In the SDM's order: a misaligned target (#GP); the target reached as a
+ * read (#PF); SECINFO's reserved bits (#GP: PENDING, MODIFIED, PR and the
+ * type are not reserved, EMODPE ignores them); a page that is not REG, or
+ * is PENDING or MODIFIED (#PF with the SGX bit; PR is allowed); W without
+ * R while the page has no R either (#GP). It ORs R/W/X into the EPCM only.
+ */
 int sim__emodpe(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 		struct sim_exc *x)
 {
 	struct sim_page *p;
 
-	if (!e->cfg.sgx2)
-		return sim__gp(x);
-	if ((addr & (SIM_PAGE - 1)) || (secinfo & ~(uint64_t)0xff07) ||
-	    ((secinfo & SIM_W) && !(secinfo & SIM_R)))
+	if (!e->cfg.sgx2 || (addr & (SIM_PAGE - 1)))
 		return sim__gp(x);
 	if (sim__translate(e, addr, SIM_ACC_READ, &p, x))
 		return 1;
+	if (secinfo & SECINFO_RESERVED)
+		return sim__gp(x);
 	if (p->epcm_type != SIM_PT_REG ||
 	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)))
 		return sim__epcm_fault(x, addr, SIM_ACC_READ);
+	if (!((p->epcm_perms | secinfo) & SIM_R) && (secinfo & SIM_W))
+		return sim__gp(x);
 	p->epcm_perms |= (uint8_t)(secinfo & SIM_PERMS);
 	p->last_nr = 0; /* the page changed: a later restrict is new work */
 	sim__prot_sync(e, addr, addr + SIM_PAGE);

@@ -7,7 +7,7 @@
  * nth the rule is armed for that call and fires when the page loop reaches
  * its page at the point where that failure can happen. At the end of the
  * call it is spent, fired or not. The others (UNDER_RECLAIM, BUSY,
- * NOT_TRACKED) count down their `times`.
+ * NOT_TRACKED, EAUG) count down their `times`.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -33,8 +33,7 @@ static int fault_check(const struct sgx2_sim_fault *f)
 	    (f->ioctl < SGX2_SIM_IOCTL_RESTRICT ||
 	     f->ioctl > SGX2_SIM_IOCTL_REMOVE))
 		return -EINVAL;
-	if (f->kind < SGX2_SIM_FAULT_ERRNO ||
-	    f->kind > SGX2_SIM_FAULT_NOT_TRACKED)
+	if (f->kind < SGX2_SIM_FAULT_ERRNO || f->kind > SGX2_SIM_FAULT_EAUG)
 		return -EINVAL;
 	/* Fields a kind does not use must be 0. */
 	if (per_call && (f->offset || f->times))
@@ -72,6 +71,13 @@ static int fault_check(const struct sgx2_sim_fault *f)
 			return -EINVAL;
 		if (f->kind == SGX2_SIM_FAULT_NOT_TRACKED &&
 		    f->ioctl != SGX2_SIM_IOCTL_ANY)
+			return -EINVAL;
+		break;
+	case SGX2_SIM_FAULT_EAUG:
+		if (f->ioctl != SGX2_SIM_IOCTL_ANY ||
+		    (f->offset != SGX2_SIM_OFFSET_ANY &&
+		     ((f->offset & (SIM_PAGE - 1)) ||
+		      f->offset >= SIM_MAX_SIZE)))
 			return -EINVAL;
 		break;
 	default:
@@ -186,7 +192,8 @@ static int countdown(struct sim_encl *e, uint32_t kind, unsigned int nr,
 			continue;
 		if (!any_nr && !matches(r, nr))
 			continue;
-		if (use_offset && r->f.offset != offset)
+		if (use_offset && r->f.offset != offset &&
+		    r->f.offset != SGX2_SIM_OFFSET_ANY)
 			continue;
 		if (!--r->f.times)
 			rule_drop(e, i);
@@ -228,6 +235,11 @@ int sim__rule_not_tracked(struct sim_encl *e, uint64_t offset)
 	return countdown(e, SGX2_SIM_FAULT_NOT_TRACKED, 0, 1, offset, 1);
 }
 
+int sim__rule_eaug(struct sim_encl *e, uint64_t offset)
+{
+	return countdown(e, SGX2_SIM_FAULT_EAUG, 0, 1, offset, 1);
+}
+
 /* ---- the text form ---- */
 
 struct name_value {
@@ -244,6 +256,7 @@ static const struct name_value kinds[] = {
 	{ "under-reclaim", SGX2_SIM_FAULT_UNDER_RECLAIM },
 	{ "busy", SGX2_SIM_FAULT_BUSY },
 	{ "not-tracked", SGX2_SIM_FAULT_NOT_TRACKED },
+	{ "eaug", SGX2_SIM_FAULT_EAUG },
 };
 
 static const struct name_value ioctls[] = {
@@ -257,6 +270,11 @@ static const struct name_value errnos[] = {
 	{ "EAGAIN", EAGAIN },
 	{ "EBUSY", EBUSY },
 	{ "EFAULT", EFAULT },
+};
+
+static const struct name_value open_errnos[] = {
+	{ "EAGAIN", EAGAIN },
+	{ "EIO", EIO },
 };
 
 static int lookup_name(const struct name_value *t, size_t n, const char *s,
@@ -314,8 +332,13 @@ static int parse_pair(struct sgx2_sim_fault *f, const char *k, size_t klen,
 		f->error = (int32_t)u;
 		return err;
 	}
-	if (KEY("offset"))
+	if (KEY("offset")) {
+		if (vlen == 3 && !strncmp(v, "any", 3)) {
+			f->offset = SGX2_SIM_OFFSET_ANY;
+			return 0;
+		}
 		return parse_number(v, vlen, UINT64_MAX, &f->offset);
+	}
 	if (KEY("code"))
 		return parse_number(v, vlen, UINT64_MAX, &f->sgx_code);
 	if (KEY("nth") || KEY("page") || KEY("times")) {
@@ -421,6 +444,92 @@ int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
 	*out = rules;
 	*n = count;
 	return 0;
+}
+
+/* ---- open(): EUPDATESVN at the first SGX user (6.19) ---- */
+
+struct open_rule {
+	int error;
+	uint32_t times;
+};
+
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct open_rule *open_rules;
+static size_t nopen_rules;
+
+static int open_rule_add(int error, uint32_t times)
+{
+	int saved_errno = errno;
+	struct open_rule *r;
+
+	pthread_mutex_lock(&open_lock);
+	r = realloc(open_rules, (nopen_rules + 1) * sizeof(*r));
+	if (r) {
+		open_rules = r;
+		open_rules[nopen_rules++] = (struct open_rule){ error, times };
+	}
+	pthread_mutex_unlock(&open_lock);
+	errno = saved_errno;
+	return r ? 0 : -ENOMEM;
+}
+
+/* The answer of an open that finds no live enclave: 0, or -errno spent. */
+int sim__open_fault(void)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&open_lock);
+	if (nopen_rules) {
+		err = -open_rules[0].error;
+		if (!--open_rules[0].times)
+			memmove(open_rules, open_rules + 1,
+				--nopen_rules * sizeof(*open_rules));
+	}
+	pthread_mutex_unlock(&open_lock);
+	return err;
+}
+
+/* SGX2_SIM_OPEN_FAULTS: "EAGAIN,EIO,...", one answer per open. */
+int sim__arm_open_faults(const char *list)
+{
+	size_t len = strlen(list);
+	uint32_t error;
+	int err = 0;
+
+	while (len && !err) {
+		size_t item = span(list, len, ",");
+		const char *s = list;
+		size_t slen = item;
+
+		trim(&s, &slen);
+		err = lookup_name(open_errnos, N(open_errnos), s, slen, &error);
+		if (!err)
+			err = open_rule_add((int)error, 1);
+		list += item;
+		len -= item;
+		if (len) {
+			list++;
+			len--;
+		}
+	}
+	return err;
+}
+
+SIM_EXPORT int sgx2_sim_inject_open(int error, uint32_t times)
+{
+	if (!error) {
+		if (times)
+			return -EINVAL;
+		pthread_mutex_lock(&open_lock);
+		free(open_rules);
+		open_rules = NULL;
+		nopen_rules = 0;
+		pthread_mutex_unlock(&open_lock);
+		return 0;
+	}
+	if (error != EAGAIN && error != EIO)
+		return -EINVAL;
+	return open_rule_add(error, times ? times : 1);
 }
 
 SIM_EXPORT int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault)

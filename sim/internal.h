@@ -109,11 +109,28 @@ enum sim_access {
 	SIM_ACC_EXEC,
 };
 
-/* An exception the model raises, as the CPU reports it. */
+/*
+ * An exception the model raises, as the CPU reports it; @sigbus when the
+ * kernel's fault handling of a #PF ends in SIGBUS rather than SIGSEGV
+ * (the vDSO reports both the same way).
+ */
 struct sim_exc {
 	uint16_t vector;
 	uint16_t error_code;
+	uint8_t sigbus;
 	uint64_t addr;
+};
+
+/*
+ * How an access reached its page: the page, or how the kernel's fault
+ * handling ended, which the vDSO reports as a #PF with the access's error
+ * code (fixup_vdso_exception() in both the SIGSEGV and SIGBUS paths).
+ */
+enum sim_reach {
+	SIM_REACH_PAGE,	       /* the page; the access goes on */
+	SIM_REACH_SEGV,	       /* no mapping allows it: SIGSEGV */
+	SIM_REACH_SIGBUS,      /* the fault handler gives up: SIGBUS */
+	SIM_REACH_EAUG_SIGBUS, /* EAUG could not allocate (6.6+): SIGBUS */
 };
 
 /* A mapping of the enclave file: [start, end), with the PROT it was given. */
@@ -225,11 +242,20 @@ void sim__maybe_destroy_locked(struct sim_encl *e);
 int sim__fd_alive(const struct sim_encl *e);
 
 /* config.c */
+#define SIM_KERNEL_NEWEST SGX2_SIM_KERNEL_6_19
+
+/* The release @cfg models: SGX2_SIM_KERNEL_NEWEST resolved. */
+static inline uint32_t sim__kernel(const struct sgx2_sim_config *cfg)
+{
+	return cfg->kernel ? cfg->kernel : SIM_KERNEL_NEWEST;
+}
+
 void sim__default_config(struct sgx2_sim_config *cfg);
 int sim__config_check(const struct sgx2_sim_config *cfg);
 uint64_t sim__epc_size(const struct sgx2_sim_config *cfg);
 int sim__device_enabled(void);
 const char *sim__env_faults(void);
+int sim__env_open_faults(void);
 
 /* device.c */
 int sim__close(int fd);
@@ -285,8 +311,9 @@ long sim__ioc_remove(struct sim_encl *e, void *arg);
 int sim__raise(struct sim_exc *x, uint16_t vector, uint16_t ec, uint64_t addr);
 int sim__gp(struct sim_exc *x);
 int sim__epcm_fault(struct sim_exc *x, uint64_t addr, enum sim_access acc);
-int sim__translate(struct sim_encl *e, uint64_t addr, enum sim_access acc,
-		   struct sim_page **out, struct sim_exc *x);
+enum sim_reach sim__translate(struct sim_encl *e, uint64_t addr,
+			      enum sim_access acc, struct sim_page **out,
+			      struct sim_exc *x);
 int sim__epcm_allows(const struct sim_page *p, enum sim_access acc);
 unsigned int sim__epcm_prot(const struct sim_page *p);
 int sim__access(struct sim_encl *e, uint64_t addr, enum sim_access acc,
@@ -359,6 +386,9 @@ void sim__rules_end(struct sim_encl *e);
 int sim__rule_busy(struct sim_encl *e, unsigned long cmd);
 int sim__rule_reclaim(struct sim_encl *e, unsigned int nr, uint64_t offset);
 int sim__rule_not_tracked(struct sim_encl *e, uint64_t offset);
+int sim__rule_eaug(struct sim_encl *e, uint64_t offset);
+int sim__open_fault(void);
+int sim__arm_open_faults(const char *list);
 int sim__inject_locked(struct sim_encl *e, const struct sgx2_sim_fault *f);
 int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
 		      size_t *n);

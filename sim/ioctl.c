@@ -27,7 +27,8 @@ int sim__validate_offset_length(const struct sim_encl *e, uint64_t offset,
 		return -EINVAL;
 	if (!length || (length & (SIM_PAGE - 1)))
 		return -EINVAL;
-	if (e->icfg.kernel != SGX2_SIM_KERNEL_6_0 && offset + length < offset)
+	if (sim__kernel(&e->icfg) >= SGX2_SIM_KERNEL_6_1 &&
+	    offset + length < offset)
 		return -EINVAL;
 	if (offset + length - SIM_PAGE >= e->size)
 		return -EINVAL;
@@ -57,7 +58,7 @@ static long edmm(struct sim_encl *e, unsigned long cmd, void *arg)
 	long ret;
 
 	/* A kernel before v6.0 does not know these commands. */
-	if (e->icfg.kernel == SGX2_SIM_KERNEL_5_X)
+	if (sim__kernel(&e->icfg) < SGX2_SIM_KERNEL_6_0)
 		return -ENOTTY;
 	pthread_mutex_lock(&e->lock);
 	sim__rules_start(e, nr);

@@ -168,6 +168,7 @@ void sim__maybe_destroy_locked(struct sim_encl *e)
 SIM_EXPORT int sgx2_sim_open(int flags)
 {
 	struct sgx2_sim_fault *rules = NULL;
+	struct sgx2_sim_config cfg;
 	int saved_errno = errno;
 	const char *script;
 	struct sim_encl *e;
@@ -178,6 +179,22 @@ SIM_EXPORT int sgx2_sim_open(int flags)
 
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
+	if (sim__env_open_faults()) {
+		fprintf(stderr, "sgx2-sim: SGX2_SIM_OPEN_FAULTS: invalid\n");
+		errno = saved_errno;
+		return -EINVAL;
+	}
+	/*
+	 * 6.19's sgx_open() runs EUPDATESVN when the system has no other SGX
+	 * user, before anything else; here, when no enclave is alive.
+	 */
+	sim__default_config(&cfg);
+	if (sim__kernel(&cfg) >= SGX2_SIM_KERNEL_6_19 &&
+	    !atomic_load(&sim__nencl)) {
+		err = sim__open_fault();
+		if (err)
+			return err;
+	}
 	/* Enclave code may run from now on (native.c). */
 	sim__signals_init();
 	script = sim__env_faults();
@@ -211,7 +228,7 @@ SIM_EXPORT int sgx2_sim_open(int flags)
 		goto fail_fd;
 	atomic_flag_clear(&e->busy);
 	pthread_mutex_init(&e->lock, NULL);
-	sim__default_config(&e->cfg);
+	e->cfg = cfg;
 	for (i = 0; i < nrules; i++) {
 		err = sim__inject_locked(e, &rules[i]);
 		if (err) {

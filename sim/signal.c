@@ -224,9 +224,10 @@ void sim__deliver(ucontext_t *uc, const struct sim_exc *x)
 	memset(&si, 0, sizeof(si));
 	switch (x->vector) {
 	case SIM_VEC_PF:
-		sig = SIGSEGV;
-		si.si_code =
-			(x->error_code & SIM_PF_P) ? SEGV_ACCERR : SEGV_MAPERR;
+		sig = x->sigbus ? SIGBUS : SIGSEGV;
+		si.si_code = x->sigbus			  ? BUS_ADRERR
+			     : (x->error_code & SIM_PF_P) ? SEGV_ACCERR
+							  : SEGV_MAPERR;
 		si.si_addr = (void *)(uintptr_t)x->addr;
 		break;
 	case SIM_VEC_UD:

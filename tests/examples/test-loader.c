@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "loader.h"
+#include "sgx2-sim.h"
 #include "vdso.h"
 
 static const char *arg_elf, *arg_ss;
@@ -123,6 +124,32 @@ static void secs_fields(void **state)
 		assert_int_equal(raw[i], 0);
 	loader_destroy(&encl);
 	free(secs);
+}
+
+/*
+ * Linux 6.19's first open may answer EAGAIN (EUPDATESVN short of
+ * entropy): the loader tries again, LOADER_OPEN_TRIES times in all. The
+ * simulator (which this test links) plays the device.
+ */
+static void open_device_retries_eagain(void **state)
+{
+	int fd;
+
+	(void)state;
+	assert_int_equal(sgx2_sim_set_device(1), 0);
+	assert_int_equal(sgx2_sim_inject_open(EAGAIN, LOADER_OPEN_TRIES - 1),
+			 0);
+	fd = loader_open_device();
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(sgx2_sim_inject_open(EAGAIN, LOADER_OPEN_TRIES), 0);
+	assert_int_equal(loader_open_device(), -EAGAIN);
+	assert_int_equal(sgx2_sim_inject_open(EIO, 1), 0);
+	assert_int_equal(loader_open_device(), -EIO); /* not retried */
+	fd = loader_open_device();
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(sgx2_sim_set_device(0), 0);
 }
 
 static void reserve_aligned(void **state)
@@ -267,6 +294,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(prepare_refuses),
 		cmocka_unit_test(secs_fields),
 		cmocka_unit_test(reserve_aligned),
+		cmocka_unit_test(open_device_retries_eagain),
 		cmocka_unit_test(vdso_lookup),
 		cmocka_unit_test(enter_wrapper),
 		cmocka_unit_test(enter_decodes),

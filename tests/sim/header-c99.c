@@ -17,7 +17,7 @@ int main(void)
 	struct sgx2_sim_config c;
 
 	sgx2_sim_config_init(&c);
-	return c.kernel == SGX2_SIM_KERNEL_6_1 && c.sgx2 == 1 &&
+	return c.kernel == SGX2_SIM_KERNEL_NEWEST && c.sgx2 == 1 &&
 			       SGX2_SIM_SECINFO_TYPE(SGX2_SIM_PAGE_TYPE_TRIM) ==
 				       0x400
 		       ? 0

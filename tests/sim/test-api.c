@@ -72,6 +72,8 @@ static void bad_configurations_are_refused(void **state)
 	cfg.kernel = 3;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	assert_int_equal(sgx2_sim_set_default_config(&cfg), -EINVAL);
+	cfg.kernel = 0x0602; /* 6.2: a release the model does not name */
+	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	sgx2_sim_config_init(&cfg);
 	cfg.sgx2 = 2;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
@@ -91,7 +93,7 @@ static void bad_configurations_are_refused(void **state)
 	cfg.reserved0 = 1;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	assert_int_equal(sgx2_sim_get_config(fx->fd, &cur), 0);
-	assert_int_equal(cur.kernel, SGX2_SIM_KERNEL_6_1);
+	assert_int_equal(cur.kernel, SGX2_SIM_KERNEL_NEWEST);
 	assert_int_equal(cur.sgx2, 1);
 	assert_int_equal(sgx2_sim_set_device(2), -EINVAL);
 }
@@ -153,7 +155,7 @@ static void bad_fault_rules_are_refused(void **state)
 	struct fx *fx = *state;
 	const struct sgx2_sim_fault bad[] = {
 		{ .kind = 0 },
-		{ .kind = 9 },
+		{ .kind = 10 },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = ENOENT },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = -EAGAIN },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .ioctl = 4 },
@@ -173,6 +175,13 @@ static void bad_fault_rules_are_refused(void **state)
 		  .ioctl = SGX2_SIM_IOCTL_MODIFY },
 		{ .kind = SGX2_SIM_FAULT_BUSY, .offset = PAGE },
 		{ .kind = SGX2_SIM_FAULT_BUSY, .reserved = { 0, 1 } },
+		{ .kind = SGX2_SIM_FAULT_EAUG, .offset = PAGE + 8 },
+		{ .kind = SGX2_SIM_FAULT_EAUG, .offset = 1ull << 40 },
+		{ .kind = SGX2_SIM_FAULT_EAUG,
+		  .ioctl = SGX2_SIM_IOCTL_ANY + 5 },
+		{ .kind = SGX2_SIM_FAULT_EAUG, .page = 1 },
+		{ .kind = SGX2_SIM_FAULT_UNDER_RECLAIM,
+		  .offset = SGX2_SIM_OFFSET_ANY },
 	};
 	unsigned int i;
 
@@ -195,6 +204,9 @@ static void malformed_scripts_are_refused(void **state)
 		"kind=errno,error=EAGAIN,page=1 2",
 		"=busy",
 		"kind=encls,code=7,code=",
+		"kind=eaug,ioctl=modify",
+		"kind=eaug,offset=anything",
+		"kind=not-tracked,offset=any",
 	};
 	unsigned int i;
 

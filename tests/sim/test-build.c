@@ -175,13 +175,25 @@ static void create_twice_gives_einval(void **state)
 	assert_int_equal(create(r), EINVAL);
 }
 
+/*
+ * v6.14 (x86/urgent, March 2025) checks is_power_of_2(SECS.SIZE) before
+ * ECREATE: EINVAL. Before, ECREATE itself refused the size: EIO.
+ */
 static void create_size_not_power_of_two_gives_einval(void **state)
 {
 	struct raw *r = *state;
-	uint64_t size = 3 * PAGE;
+	uint64_t size = 3 * PAGE, zero = 0;
 
 	memcpy(r->secs, &size, 8);
 	assert_int_equal(create(r), EINVAL);
+	memcpy(r->secs, &zero, 8);
+	assert_int_equal(create(r), EINVAL);
+	set_config(r->fd, SGX2_SIM_KERNEL_6_14, 1);
+	assert_int_equal(create(r), EINVAL);
+	set_config(r->fd, SGX2_SIM_KERNEL_6_1, 1);
+	assert_int_equal(create(r), EIO);
+	memcpy(r->secs, &size, 8);
+	assert_int_equal(create(r), EIO);
 }
 
 static void create_base_not_aligned_to_size_gives_eio(void **state)

@@ -292,6 +292,64 @@ static void foreign_mapping_over_the_enclave_replaces_it(void **state)
 			 0);
 }
 
+/*
+ * 6.19: the first open() while the system has no other SGX user runs
+ * EUPDATESVN, which can fail with EAGAIN (entropy; retry) or EIO. The
+ * simulator's SGX users are the process's live enclaves.
+ */
+static void first_open_on_6_19_takes_the_armed_answers(void **state)
+{
+	struct sgx2_sim_layout l = { .size = 4 * PAGE };
+	uint64_t base;
+	int fd, other;
+
+	(void)state;
+	assert_int_equal(sgx2_sim_inject_open(EAGAIN, 2), 0);
+	assert_int_equal(sgx2_sim_inject_open(EIO, 0), 0);
+	assert_int_equal(sgx2_sim_open(0), -EAGAIN);
+	assert_int_equal(sgx2_sim_set_device(1), 0);
+	errno = 0;
+	assert_int_equal(open("/dev/sgx_enclave", O_RDWR), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(sgx2_sim_set_device(0), 0);
+	assert_int_equal(sgx2_sim_enclave_create(&l, &fd, &base), -EIO);
+
+	/* Spent: the open works, and while it lives no open is a first. */
+	fd = sgx2_sim_open(0);
+	assert_true(fd >= 0);
+	assert_int_equal(sgx2_sim_inject_open(EIO, 1), 0);
+	other = sgx2_sim_open(0);
+	assert_true(other >= 0);
+	assert_int_equal(close(other), 0);
+	assert_int_equal(close(fd), 0);
+	/* The last enclave released: the next open is a first again. */
+	assert_int_equal(sgx2_sim_open(0), -EIO);
+}
+
+static void open_answers_need_6_19_and_can_be_disarmed(void **state)
+{
+	struct sgx2_sim_config cfg;
+	int fd;
+
+	(void)state;
+	assert_int_equal(sgx2_sim_inject_open(EAGAIN, 1), 0);
+	sgx2_sim_config_init(&cfg);
+	cfg.kernel = SGX2_SIM_KERNEL_6_14;
+	assert_int_equal(sgx2_sim_set_default_config(&cfg), 0);
+	fd = sgx2_sim_open(0);
+	assert_true(fd >= 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(sgx2_sim_set_default_config(NULL), 0);
+	assert_int_equal(sgx2_sim_inject_open(0, 0), 0); /* disarmed */
+	fd = sgx2_sim_open(0);
+	assert_true(fd >= 0);
+	assert_int_equal(close(fd), 0);
+
+	assert_int_equal(sgx2_sim_inject_open(EBUSY, 1), -EINVAL);
+	assert_int_equal(sgx2_sim_inject_open(-EAGAIN, 1), -EINVAL);
+	assert_int_equal(sgx2_sim_inject_open(0, 1), -EINVAL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
 
 int main(void)
@@ -309,6 +367,8 @@ int main(void)
 			enclave_ends_with_its_last_descriptor_and_mapping),
 		T(other_descriptors_and_memory_pass_through),
 		T(foreign_mapping_over_the_enclave_replaces_it),
+		cmocka_unit_test(first_open_on_6_19_takes_the_armed_answers),
+		cmocka_unit_test(open_answers_need_6_19_and_can_be_disarmed),
 	};
 
 	return cmocka_run_group_tests_name("attachment and lifetime", tests,

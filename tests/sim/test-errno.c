@@ -89,7 +89,7 @@ static void cpu_without_sgx2_gives_enodev_before_reading(void **state)
 {
 	struct fx *fx = *state;
 
-	set_config(fx->fd, SGX2_SIM_KERNEL_6_1, 0);
+	set_config(fx->fd, SGX2_SIM_KERNEL_NEWEST, 0);
 	assert_int_equal(errno_of(fx->fd, RESTRICT, NULL), ENODEV);
 	assert_int_equal(errno_of(fx->fd, MODT, NULL), ENODEV);
 	assert_int_equal(errno_of(fx->fd, REMOVE, NULL), ENODEV);

@@ -111,7 +111,7 @@ static void probe_reports_enodev_without_sgx2(void **state)
 	struct lfx *l = *state;
 	unsigned int caps = 0;
 
-	set_config(l->fx->fd, SGX2_SIM_KERNEL_6_1, 0);
+	set_config(l->fx->fd, SGX2_SIM_KERNEL_NEWEST, 0);
 	assert_int_equal(sgx2_probe(l->fx->fd, &caps), -ENODEV);
 	assert_true(caps & SGX2_CAP_EDMM_IOCTLS);
 	assert_false(caps & SGX2_CAP_SGX2);
@@ -339,7 +339,7 @@ static void range_ops_report_enodev_and_enotty(void **state)
 {
 	struct lfx *l = *state;
 
-	set_config(l->fx->fd, SGX2_SIM_KERNEL_6_1, 0);
+	set_config(l->fx->fd, SGX2_SIM_KERNEL_NEWEST, 0);
 	assert_int_equal(
 		sgx2_remove_pages(l->encl, HEAP_OFF, PAGE, &l->opts, &l->rep),
 		-ENODEV);

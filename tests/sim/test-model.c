@@ -139,6 +139,92 @@ static void restrict_sets_pr_until_accepted(void **state)
 	assert_int_equal(page_at(fx->fd, fx->data_off).max_prot, RW);
 }
 
+/*
+ * SDM EMODT: PR <- 0, MODIFIED <- 1, R/W/X <- 0, PT <- the new type. A page
+ * restricted but not yet accepted (PR set) is trimmed or made a TCS
+ * without PR, and accepted with TRIM|MODIFIED (TCS|MODIFIED) alone.
+ */
+static void emodt_of_restricted_page_clears_pr(void **state)
+{
+	struct fx *fx = *state;
+	struct sgx2_sim_page pg;
+
+	assert_int_equal(restrict_perms(fx->fd, fx->data_off, PAGE, R).ret, 0);
+	assert_int_equal(page_at(fx->fd, fx->data_off).pr, 1);
+	assert_int_equal(modt(fx->fd, fx->data_off, PAGE, TRIM).ret, 0);
+	pg = page_at(fx->fd, fx->data_off);
+	assert_int_equal(pg.epcm_type, TRIM);
+	assert_int_equal(pg.modified, 1);
+	assert_int_equal(pg.pr, 0);
+	assert_int_equal(pg.secinfo, ACCEPT_TRIM);
+	eaccept_ok(fx, fx->data, ACCEPT_TRIM);
+	assert_int_equal(remove_pages(fx->fd, fx->data_off, PAGE).ret, 0);
+
+	/* The same for a TCS: RW kept by the restriction, PR set. */
+	tcs_init(fx, fx->base + HEAP_OFF, DATA_OFF);
+	assert_int_equal(restrict_perms(fx->fd, HEAP_OFF, PAGE, R | W).ret, 0);
+	assert_int_equal(modt(fx->fd, HEAP_OFF, PAGE, TCS).ret, 0);
+	pg = page_at(fx->fd, HEAP_OFF);
+	assert_int_equal(pg.pr, 0);
+	assert_int_equal(pg.secinfo, ACCEPT_TCS);
+	eaccept_ok(fx, fx->base + HEAP_OFF, ACCEPT_TCS);
+}
+
+/*
+ * SDM EMODPR checks PENDING/MODIFIED (SGX_PAGE_NOT_MODIFIABLE) before the
+ * page type (#PF). After an ETRACK failure during MODIFY_TYPES the EPCM
+ * is TRIM and MODIFIED while the kernel still tracks REG: RESTRICT passes
+ * the kernel's check and EMODPR answers 20.
+ */
+static void restrict_of_trimmed_unaccepted_page_gives_result_20(void **st)
+{
+	struct fx *fx = *st;
+	struct ioc r;
+
+	assert_int_equal(
+		sgx2_sim_inject_script(fx->fd, "kind=etrack,ioctl=modify"), 0);
+	assert_int_equal(modt(fx->fd, fx->data_off, PAGE, TRIM).err, EFAULT);
+	assert_int_equal(page_at(fx->fd, fx->data_off).type, REG);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo, ACCEPT_TRIM);
+	r = restrict_perms(fx->fd, fx->data_off, PAGE, R);
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 20);
+	assert_int_equal(r.count, 0);
+	/* Accepted, the TRIM page is no PT_REG: EMODPR's #PF, no result. */
+	eaccept_ok(fx, fx->data, ACCEPT_TRIM);
+	r = restrict_perms(fx->fd, fx->data_off, PAGE, R);
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 0);
+}
+
+/*
+ * SDM EMODT: a PT_TCS page may only become PT_TRIM; TCS to TCS is a #PF
+ * (checked before MODIFIED), which the kernel turns into EFAULT with no
+ * result. Reachable when an ETRACK failure left the kernel type REG.
+ */
+static void emodt_of_tcs_to_tcs_faults(void **state)
+{
+	struct fx *fx = *state;
+	struct ioc r;
+
+	tcs_init(fx, fx->base + HEAP_OFF, DATA_OFF);
+	assert_int_equal(
+		sgx2_sim_inject_script(fx->fd, "kind=etrack,ioctl=modify"), 0);
+	assert_int_equal(modt(fx->fd, HEAP_OFF, PAGE, TCS).err, EFAULT);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).type, REG);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).epcm_type, TCS);
+	r = modt(fx->fd, HEAP_OFF, PAGE, TCS); /* MODIFIED: still the #PF */
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 0);
+	assert_int_equal(r.count, 0);
+	eaccept_ok(fx, fx->base + HEAP_OFF, ACCEPT_TCS);
+	r = modt(fx->fd, HEAP_OFF, PAGE, TCS);
+	assert_int_equal(r.err, EFAULT);
+	assert_int_equal(r.result, 0);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).secinfo, TCS << 8);
+	assert_int_equal(page_at(fx->fd, HEAP_OFF).max_prot, RW);
+}
+
 static void eaccept_with_other_flags_gives_19(void **state)
 {
 	struct fx *fx = *state;
@@ -163,6 +249,20 @@ static void eaccept_twice_gives_19(void **state)
 	assert_int_equal(stats_of(fx->fd).eaccept_failed, 1);
 }
 
+/* EACCEPT on @addr through no TCS: the run is left in fx->run. */
+static struct sgx2_sim_run *accept0(struct fx *fx, uint64_t addr,
+				    uint64_t secinfo)
+{
+	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0), addr, secinfo),
+			 0);
+	return &fx->run;
+}
+
+/*
+ * SDM EACCEPT: #GP for reserved SECINFO bits (6, 7, 16-63), a misaligned
+ * target, and any PT/PR/PENDING/MODIFIED combination other than REG with
+ * PR or PENDING and without MODIFIED, or TCS/TRIM with MODIFIED alone.
+ */
 static void malformed_eaccept_raises_gp(void **state)
 {
 	struct fx *fx = *state;
@@ -170,30 +270,78 @@ static void malformed_eaccept_raises_gp(void **state)
 		ACCEPT_TRIM | 0x40, /* a reserved bit */
 		ACCEPT_TRIM | 1ull << 20,
 		0x410 & ~0x10ull,   /* TRIM without MODIFIED */
+		ACCEPT_TRIM | 0x20, /* TRIM with PR (0x430) */
+		ACCEPT_TRIM | 0x08, /* TRIM with PENDING */
+		ACCEPT_TCS | 0x20,  /* TCS with PR */
 		0x210 | R | W,	    /* REG with MODIFIED */
-		0x300 | R,	    /* page type 3 (VA) */
-		REG << 8 | W | 0x8, /* W without R */
+		0x230 | R,	    /* REG with MODIFIED and PR */
+		REG << 8 | R | W,   /* REG with neither PR nor PENDING */
+		0x300 | R | 0x20,   /* page type 3 (VA) */
+		SGX2_SIM_SECINFO_TYPE(5) | 0x10, /* nor 5 (SS_FIRST) */
 	};
 	unsigned int i;
 
 	assert_int_equal(modt(fx->fd, fx->data_off, PAGE, TRIM).ret, 0);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0),
-						  fx->data, bad[i]),
-				 0);
-		assert_int_equal(fx->run.exception_vector, 13);
-	}
-	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0), fx->data + 8,
-					  ACCEPT_TRIM),
-			 0);
-	assert_int_equal(fx->run.exception_vector, 13);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+			accept0(fx, fx->data, bad[i])->exception_vector, 13);
+	assert_int_equal(
+		accept0(fx, fx->data + 8, ACCEPT_TRIM)->exception_vector, 13);
 	assert_int_equal(page_at(fx->fd, fx->data_off).modified, 1);
 	/* Misaligned in the enclave's last page too: #GP, not a bad call. */
-	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, 0),
-					  fx->base + fx->size - PAGE + 8,
-					  ACCEPT_AUG),
+	assert_int_equal(accept0(fx, fx->base + fx->size - PAGE + 8, ACCEPT_AUG)
+				 ->exception_vector,
+			 13);
+	/*
+	 * EACCEPT has no W-without-R check (EACCEPTCOPY and EMODPR do): a
+	 * well-formed REG request that matches no page is 19, not #GP. (This
+	 * test once pinned #GP.)
+	 */
+	assert_int_equal(accept0(fx, fx->data, REG << 8 | W | 0x8)->ret, 19);
+	assert_int_equal(fx->run.exception_vector, 0);
+}
+
+/*
+ * SDM EACCEPT compares PT, R/W/X, PENDING and MODIFIED with the EPCM, not
+ * PR: PR in SECINFO only makes a REG request well formed.
+ */
+static void eaccept_does_not_compare_pr(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t addr = map_free(fx, 1, RW);
+
+	/* An added page (PENDING) accepted with PR set as well. */
+	assert_int_equal(accept0(fx, addr, ACCEPT_AUG | 0x20)->ret, 0);
+	assert_int_equal(page_at(fx->fd, fx->total).secinfo, REG << 8 | R | W);
+	/* A page with nothing to accept: PR makes it well formed, and 0. */
+	assert_int_equal(accept0(fx, fx->data, REG << 8 | R | W | 0x20)->ret,
 			 0);
-	assert_int_equal(fx->run.exception_vector, 13);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo,
+			 REG << 8 | R | W);
+	/* A restricted page is not PENDING: PR|PENDING mismatches. */
+	assert_int_equal(restrict_perms(fx->fd, fx->data_off, PAGE, R).ret, 0);
+	assert_int_equal(accept0(fx, fx->data, ACCEPT_RESTRICT_R | 0x8)->ret,
+			 19);
+	eaccept_ok(fx, fx->data, ACCEPT_RESTRICT_R);
+}
+
+/*
+ * SDM EACCEPT reaches its target (#PF) before it checks the request's
+ * combination (#GP): a malformed EACCEPT on an unbacked address in an
+ * accessible mapping gets the page added (EAUG), then #GP.
+ */
+static void malformed_eaccept_of_unbacked_address_adds_page_first(void **st)
+{
+	struct fx *fx = *st;
+	uint64_t addr = map_free(fx, 1, RW);
+
+	assert_int_equal(accept0(fx, addr, TRIM << 8)->exception_vector, 13);
+	assert_int_equal(page_at(fx->fd, fx->total).secinfo, ACCEPT_AUG);
+	/* Reserved bits come before the target: nothing added there. */
+	assert_int_equal(
+		accept0(fx, addr + PAGE, ACCEPT_AUG | 0x80)->exception_vector,
+		13);
+	assert_int_equal(page_at(fx->fd, fx->total + PAGE).present, 0);
 }
 
 /* ---- dynamic addition (EAUG on fault) ---- */
@@ -290,17 +438,58 @@ static void emodpe_on_pending_page_faults_with_sgx_bit(void **state)
 	expect_fault(fx, SGX2_SIM_ERESUME, 14, 0x8005, addr);
 }
 
+/*
+ * SDM EMODPE: #GP for reserved SECINFO bits only (PENDING, MODIFIED, PR
+ * and the type are ignored), checked after the target is reached; and W
+ * without R only when the page has no R either.
+ */
 static void malformed_emodpe_raises_gp(void **state)
 {
 	struct fx *fx = *state;
+	uint64_t text = fx->base + TEXT_OFF, addr = map_free(fx, 1, RW);
 
-	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data, W),
+	assert_int_equal(
+		sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data, R | 0x40), 0);
+	assert_int_equal(fx->run.exception_vector, 13);
+	/* After the target: an unbacked address is added first. */
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), addr, 1 << 16),
 			 0);
 	assert_int_equal(fx->run.exception_vector, 13);
+	assert_int_equal(page_at(fx->fd, fx->total).pending, 1);
+	/* The state bits are no request of EMODPE's (this test once pinned
+	 * #GP for R|PENDING). */
 	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data,
 					 R | SGX2_SIM_SECINFO_PENDING),
 			 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo,
+			 REG << 8 | R | W);
+	/* W alone on a page with R: no #GP (this test once pinned one). */
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), fx->data, W),
+			 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	/* W alone on a page without R (text restricted to X): #GP. */
+	assert_int_equal(restrict_perms(fx->fd, TEXT_OFF, PAGE, X).ret, 0);
+	eaccept_ok(fx, text, REG << 8 | X | 0x20);
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), text, W), 0);
 	assert_int_equal(fx->run.exception_vector, 13);
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run_on(fx, 0), text, R | W),
+			 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(page_at(fx->fd, TEXT_OFF).epcm_perms, R | W | X);
+}
+
+/* SDM EMODPE checks PENDING and MODIFIED, not PR. */
+static void emodpe_is_allowed_on_a_restricted_page(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(restrict_perms(fx->fd, fx->data_off, PAGE, R).ret, 0);
+	assert_int_equal(sgx2_sim_emodpe(fx->fd, run1(fx), fx->data, R | W), 0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(page_at(fx->fd, fx->data_off).secinfo,
+			 REG << 8 | R | W | 0x20);
+	eaccept_ok(fx, fx->data, REG << 8 | R | W | 0x20);
 }
 
 /* ---- EACCEPT over a range in one entry ---- */
@@ -542,7 +731,7 @@ static void without_sgx2_nothing_is_added_and_eaccept_raises_gp(void **st)
 	struct fx *fx = *st;
 	uint64_t addr = map_free(fx, 1, RW);
 
-	set_config(fx->fd, SGX2_SIM_KERNEL_6_1, 0);
+	set_config(fx->fd, SGX2_SIM_KERNEL_NEWEST, 0);
 	assert_int_equal(sgx2_sim_write(fx->fd, run1(fx), addr, MAGIC), 0);
 	expect_fault(fx, SGX2_SIM_ERESUME, 14, 0x6, addr);
 	assert_int_equal(sgx2_sim_eaccept(fx->fd, run_on(fx, fx->tcs2), addr,
@@ -608,9 +797,14 @@ int main(void)
 		T(restrict_of_pending_page_gives_result_20),
 		T(restrict_of_trim_page_gives_einval),
 		T(restrict_sets_pr_until_accepted),
+		T(emodt_of_restricted_page_clears_pr),
+		T(restrict_of_trimmed_unaccepted_page_gives_result_20),
+		T(emodt_of_tcs_to_tcs_faults),
 		T(eaccept_with_other_flags_gives_19),
 		T(eaccept_twice_gives_19),
 		T(malformed_eaccept_raises_gp),
+		T(eaccept_does_not_compare_pr),
+		T(malformed_eaccept_of_unbacked_address_adds_page_first),
 		T(eaccept_without_mapping_raises_pf_4),
 		T(prot_none_mapping_keeps_address_unbacked),
 		T(read_of_unbacked_address_adds_page_and_faults),
@@ -619,6 +813,7 @@ int main(void)
 		T(emodpe_extends_epcm_permissions_only),
 		T(emodpe_on_pending_page_faults_with_sgx_bit),
 		T(malformed_emodpe_raises_gp),
+		T(emodpe_is_allowed_on_a_restricted_page),
 		T(eaccept_range_stops_at_first_refused_page),
 		T(eaccept_range_resumes_after_a_fault),
 		T(entry_through_tcs_runs),

@@ -173,7 +173,12 @@ static void tcs_create(void **state)
 	for (a = stack; a < stack + 3 * PAGE; a += PAGE)
 		eaccept_ok(fx, a, ACCEPT_AUG);
 
-	/* INIT_TCS_PAGE: OSSA, NSSA = 1, OENTRY, FS/GS limits, rest 0. */
+	/*
+	 * INIT_TCS_PAGE: OSSA, NSSA = 1, OENTRY, FS/GS limits, rest 0. The
+	 * limits are the u32s at 64 and 68 (struct sgx_tcs); from 72 on the
+	 * TCS is reserved, and EACCEPT of a TCS with reserved bytes set is a
+	 * #GP (SDM), which the simulator does not model.
+	 */
 	put_ok(fx, tcs + 16, fx->total + 2 * PAGE);
 	put_ok(fx, tcs + 24, 1ull << 32);
 	put_ok(fx, tcs + 32, TEXT_OFF);

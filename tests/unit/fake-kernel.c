@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ static struct fk_answer always;
 static bool have_always;
 static unsigned int delay_us, in_flight;
 static int open_err, map_err;
+static unsigned int open_fails_left; /* UINT_MAX: every open fails */
+unsigned int fk_nopens;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 void fk_reset(void)
@@ -39,6 +42,7 @@ void fk_reset(void)
 	fk_max_in_flight = in_flight = delay_us = 0;
 	have_always = false;
 	open_err = 0;
+	open_fails_left = fk_nopens = 0;
 }
 
 void fk_answer(int err, uint64_t count, uint64_t result)
@@ -70,6 +74,13 @@ void fk_map_fails(int err)
 void fk_open_fails(int err)
 {
 	open_err = err;
+	open_fails_left = UINT_MAX;
+}
+
+void fk_open_fails_times(int err, unsigned int times)
+{
+	open_err = err;
+	open_fails_left = times;
 }
 
 /* The three EDMM structs share offset, length at the front. */
@@ -182,7 +193,10 @@ int __real_open64(const char *path, int flags, ...);
 int __wrap_open64(const char *path, int flags, ...);
 int __wrap_open64(const char *path, int flags, ...)
 {
-	if (open_err) {
+	fk_nopens++;
+	if (open_err && open_fails_left) {
+		if (open_fails_left != UINT_MAX)
+			open_fails_left--;
 		errno = open_err;
 		return -1;
 	}

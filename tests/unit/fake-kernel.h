@@ -70,5 +70,8 @@ void fk_set_delay_us(unsigned int us);
 void fk_map_fails(int err);
 /* Script open() of the device: 0 = pass to libc, else fail with errno. */
 void fk_open_fails(int err);
+/* The next @times opens fail with @err, then they pass. */
+void fk_open_fails_times(int err, unsigned int times);
+extern unsigned int fk_nopens; /* opens of any path */
 
 #endif

@@ -68,6 +68,48 @@ static void unreadable_device_is_eacces(void **state)
 	assert_int_equal(sgx2_probe(-1, NULL), -EACCES);
 }
 
+/*
+ * Linux 6.19 runs EUPDATESVN at the first open of the device, which says
+ * EAGAIN when the CPU is short of entropy: retried with the default bound
+ * and backoff, as EBUSY.
+ */
+static void eagain_from_open_is_retried(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_open_fails_times(EAGAIN, 3);
+	fk_answer_unwritten(EINVAL);
+	assert_int_equal(sgx2_probe(-1, &caps), 0);
+	assert_int_equal(caps & DRIVER_CAPS, DRIVER_CAPS);
+	assert_int_equal(fk_nopens, 4);
+	assert_int_equal(fk_nsleeps, 3);
+	assert_int_equal(fk_sleeps_us[0], SGX2_DEFAULT_BACKOFF_MIN_US);
+	assert_int_equal(fk_sleeps_us[2], 4 * SGX2_DEFAULT_BACKOFF_MIN_US);
+}
+
+static void eagain_from_open_gives_up_after_the_bound(void **state)
+{
+	(void)state;
+	fk_open_fails(EAGAIN);
+	assert_int_equal(sgx2_probe(-1, NULL), -EAGAIN);
+	assert_int_equal(fk_nopens, 1 + SGX2_DEFAULT_MAX_RETRIES);
+	assert_int_equal(fk_nsleeps, SGX2_DEFAULT_MAX_RETRIES);
+	assert_int_equal(fk_sleeps_us[fk_nsleeps - 1],
+			 SGX2_DEFAULT_BACKOFF_MAX_US);
+	assert_int_equal(fk_ncalls, 0);
+}
+
+/* EIO (EUPDATESVN failed) and the rest are not retried. */
+static void other_open_errors_are_not_retried(void **state)
+{
+	(void)state;
+	fk_open_fails_times(EIO, 1);
+	assert_int_equal(sgx2_probe(-1, NULL), -EIO);
+	assert_int_equal(fk_nopens, 1);
+	assert_int_equal(fk_nsleeps, 0);
+}
+
 static void the_probe_opens_the_device_when_given_no_fd(void **state)
 {
 	unsigned int caps;
@@ -88,6 +130,9 @@ int main(void)
 		TEST(a_busy_enclave_is_asked_again),
 		TEST(no_device_is_enoent_without_an_ioctl),
 		TEST(unreadable_device_is_eacces),
+		TEST(eagain_from_open_is_retried),
+		TEST(eagain_from_open_gives_up_after_the_bound),
+		TEST(other_open_errors_are_not_retried),
 		TEST(the_probe_opens_the_device_when_given_no_fd),
 	};
 
