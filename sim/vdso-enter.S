@@ -26,7 +26,7 @@
  *  - run->user_handler, if set, is called on every return path with the
  *    registers as the enclave left them and the enclave's RSP, on a
  *    16-byte aligned stack: a result <= 0 is returned, > 0 is the ENCLU
- *    leaf to enter with next.
+ *    leaf to enter with next, with RSP as the enclave left it.
  *
  * struct sgx_enclave_run: tcs 0, function 8, exception_vector 12,
  * exception_error_code 14, exception_addr 16, user_handler 24,
@@ -105,13 +105,17 @@ sim__vdso_fixup_entry:
 	jmp	.Lreturn
 
 .Lhandler:
-	/* user_handler(rdi, rsi, rdx, rsp at exit, r8, r9, run) */
+	/*
+	 * user_handler(rdi, rsi, rdx, rsp at exit, r8, r9, run), on an
+	 * aligned stack below the enclave's RSP, which is given back for a
+	 * next entry: the enclave may have left data on the stack for it.
+	 */
 	mov	%rsp, %rcx
 	and	$-16, %rsp
-	sub	$8, %rsp
+	push	%rcx
 	push	%rbx
 	call	*24(%rbx)
-	lea	-8(%rbp), %rsp
+	mov	8(%rsp), %rsp
 	test	%eax, %eax
 	jg	.Lenter
 	jmp	.Lout
