@@ -18,9 +18,10 @@
  *    user_handler, to the call's fixup: it may fix the cause (an EACCEPT
  *    or EMODPE through another TCS, say: a nested call on the same
  *    thread) and ask to resume, and the vDSO then executes ERESUME from
- *    the same invocation. Resuming anywhere else is unsound: the enclave
- *    returns at EEXIT to the outside RSP and RBP that its EENTER saved in
- *    the SSA frame, which ERESUME does not rewrite (loader.h).
+ *    the same invocation. Resuming anywhere else is unsound: the outside
+ *    RSP and RBP that an AEX restores, and the host RSP this enclave goes
+ *    back to at EEXIT, are those of the EENTER, which ERESUME does not
+ *    rewrite: they belong to the vDSO call that entered (loader.h).
  *  - Without a fixup, or when it gives up, the call returns HOST_EXCEPTION
  *    and the TCS stays interrupted (CSSA = 1). With NSSA = 1, as all this
  *    enclave's TCSs have, it can never be entered again (EENTER then
