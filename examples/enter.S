@@ -9,6 +9,11 @@
  * the vDSO reports as an exception loads the CPU's synthetic state: R12-R15
  * are zero, MXCSR and the x87 control word are at their reset values. So
  * this wrapper saves and restores what the C ABI expects kept.
+ *
+ * run->user_handler runs before the vDSO returns, in that state: a C
+ * function accepts it (the values are the ABI's defaults or callee-saved),
+ * and may call this wrapper again, which nests. Once the vDSO returns, the
+ * last exit decides the registers, hence the restore here in every case.
  */
 	.text
 	.globl	loader_enter_vdso

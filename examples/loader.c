@@ -254,24 +254,56 @@ int loader_start(struct loader_enclave *encl)
 	return 0;
 }
 
-int loader_enter(const struct loader_enclave *encl, uint64_t tcs,
-		 unsigned int function, void *arg, struct loader_exit *exit)
+/* What loader_enter() gives its user_handler, through run->user_data. */
+struct enter_ctx {
+	loader_fixup_fn fixup;
+	void *arg;
+	struct loader_exit *exit;
+};
+
+/*
+ * run->user_handler (sgx_enclave_user_handler_t). The vDSO calls it on
+ * every way out of the enclave, on its own stack frame, with the registers
+ * as the enclave or the AEX left them; only @run is read, which holds the
+ * exception after an AEX. Returning ERESUME makes the vDSO execute it next,
+ * from the frame whose RSP and RBP the enclave's SSA frame recorded.
+ */
+static int exit_handler(long rdi, long rsi, long rdx, long rsp, long r8,
+			long r9, struct sgx_enclave_run *run)
 {
+	struct enter_ctx *ctx = (struct enter_ctx *)(uintptr_t)run->user_data;
+
+	(void)rdi;
+	(void)rsi;
+	(void)rdx;
+	(void)rsp;
+	(void)r8;
+	(void)r9;
+	ctx->exit->function = run->function;
+	ctx->exit->vector = run->exception_vector;
+	ctx->exit->error_code = run->exception_error_code;
+	ctx->exit->addr = run->exception_addr;
+	if (run->function == SGX_ENCLU_ERESUME && ctx->fixup &&
+	    ctx->fixup(ctx->exit, ctx->arg))
+		return SGX_ENCLU_ERESUME;
+	return 0;
+}
+
+int loader_enter(const struct loader_enclave *encl, uint64_t tcs, void *arg,
+		 loader_fixup_fn fixup, void *fixup_arg,
+		 struct loader_exit *exit)
+{
+	const sgx_enclave_user_handler_t handler = exit_handler;
+	struct enter_ctx ctx = { fixup, fixup_arg, exit };
 	/* The vDSO insists that the reserved bytes are zero. */
 	struct sgx_enclave_run run;
-	int ret;
 
 	memset(&run, 0, sizeof(run));
 	run.tcs = tcs;
-	ret = loader_enter_vdso(encl->vdso_enter, (unsigned long)arg, function,
-				&run);
-	if (ret)
-		return ret;
-	exit->function = run.function;
-	exit->vector = run.exception_vector;
-	exit->error_code = run.exception_error_code;
-	exit->addr = run.exception_addr;
-	return 0;
+	run.user_handler = (uint64_t)(uintptr_t)handler;
+	run.user_data = (uint64_t)(uintptr_t)&ctx;
+	return loader_enter_vdso(encl->vdso_enter, (unsigned long)arg,
+				 SGX_ENCLU_EENTER, &run);
 }
 
 void loader_destroy(struct loader_enclave *encl)

@@ -11,6 +11,7 @@
 #ifndef LOADER_H
 #define LOADER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "image.h"
@@ -26,14 +27,34 @@ struct loader_enclave {
 	void *vdso_enter;      /* __vdso_sgx_enter_enclave */
 };
 
-/* How an enclave call came back (struct sgx_enclave_run, decoded). */
+/* How the enclave came back to the vDSO (struct sgx_enclave_run, decoded). */
 struct loader_exit {
-	uint32_t function;   /* SGX_ENCLU_EEXIT, or SGX_ENCLU_ERESUME after an
-			      * exception (the TCS then waits for ERESUME) */
+	uint32_t function;   /* SGX_ENCLU_EEXIT; SGX_ENCLU_ERESUME after an
+			      * exception inside the enclave (an AEX: the TCS
+			      * is interrupted); SGX_ENCLU_EENTER when EENTER
+			      * itself faulted (the enclave never ran) */
 	uint16_t vector;     /* exception vector, e.g. 14 for #PF */
 	uint16_t error_code; /* its error code, e.g. 0x8007 */
 	uint64_t addr;	     /* its address (#PF: the faulting page) */
 };
+
+/**
+ * typedef loader_fixup_fn - what to do about an exception inside the enclave
+ * @exit: the exception (@exit->function is SGX_ENCLU_ERESUME)
+ * @arg:  as given to loader_enter()
+ *
+ * Called from the vDSO's user_handler, that is inside the vDSO invocation
+ * of loader_enter(), on its thread, while the TCS is interrupted. It may
+ * fix the cause, e.g. by an EACCEPT or EMODPE through another TCS:
+ * loader_enter() may be called again from here (the vDSO nests). It runs
+ * with the state the AEX left, which plain C code accepts: R12-R15 zero
+ * (callee-saved, so merely kept), MXCSR and the x87 control word at their
+ * reset values (the ABI's defaults), the stack 16-byte aligned by the vDSO.
+ *
+ * Return: true to have the vDSO ERESUME the TCS, from this same invocation;
+ * false to return from loader_enter() with the TCS left interrupted.
+ */
+typedef bool (*loader_fixup_fn)(const struct loader_exit *exit, void *arg);
 
 /**
  * loader_prepare() - read and check the enclave and its SIGSTRUCT
@@ -101,19 +122,28 @@ int loader_open_device(void);
 int loader_start(struct loader_enclave *encl);
 
 /**
- * loader_enter() - EENTER or ERESUME through the vDSO
- * @encl:     started
- * @tcs:      the linear address of the TCS to use
- * @function: SGX_ENCLU_EENTER, or SGX_ENCLU_ERESUME to resume a TCS that
- *            stopped with an exception
- * @arg:      passed in RDI (the enclave's struct encl_op)
- * @exit:     how the call came back
+ * loader_enter() - EENTER through the vDSO, run until the enclave is done
+ * @encl:      started
+ * @tcs:       the linear address of the TCS to use
+ * @arg:       passed in RDI (the enclave's struct encl_op)
+ * @fixup:     asked after each exception inside the enclave whether to
+ *             resume it (see loader_fixup_fn), or NULL: never resume
+ * @fixup_arg: passed to @fixup
+ * @exit:      how the enclave came back the last time
+ *
+ * ERESUME happens only here, from the vDSO invocation that took the
+ * exception. An AEX restores the outside RSP and RBP that EENTER saved in
+ * the SSA frame, and ERESUME records no new ones (SDM, ERESUME), so an
+ * enclave that leaves by EEXIT returns to the stack of the vDSO call that
+ * entered it: resuming from a later call, at another stack depth, would
+ * return into a dead frame.
  *
  * Return: 0 when the enclave was entered (see @exit), or the vDSO's
- * negative errno (-EINVAL for a bad function).
+ * negative errno (-EINVAL for a bad function or run structure).
  */
-int loader_enter(const struct loader_enclave *encl, uint64_t tcs,
-		 unsigned int function, void *arg, struct loader_exit *exit);
+int loader_enter(const struct loader_enclave *encl, uint64_t tcs, void *arg,
+		 loader_fixup_fn fixup, void *fixup_arg,
+		 struct loader_exit *exit);
 
 /** loader_destroy() - unmap, close and free (a NULL @encl is ignored) */
 void loader_destroy(struct loader_enclave *encl);

@@ -7,44 +7,68 @@
  *   3. shrink   trim and remove pages; a later access re-adds a fresh one
  *   4. restrict drop write permission and watch the enclave's write fault
  *
- * On SGX2 hardware it runs on /dev/sgx_enclave; without SGX2 it runs the
- * same enclave image in the simulator and says so; when neither can
- * serve, it exits 77 naming what is missing.
+ * One path: the loader builds the enclave through /dev/sgx_enclave and the
+ * vDSO enters it. On SGX2 hardware that is the kernel's; without SGX2 the
+ * simulator's device redirect is turned on, and the same loader, vDSO
+ * entry (the simulator's stand-in) and enclave code run on the simulator,
+ * which the demo says. When neither can serve, it exits 77 naming what is
+ * missing.
+ *
+ * The faults of steps 3 and 4 are fixed up while they are reported: the
+ * fixup runs from the vDSO's handler, inside the call that took the
+ * fault, and the enclave resumes from there (host.h says why).
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sgx2-sim.h>
 #include <sgx2.h>
 
-#include "backend.h"
+#include "enclave/encl-ops.h"
+#include "host.h"
 
 #define PAGE 4096u
 #define MAGIC 0x5347583264656d6full /* "SGX2demo" */
 
-static const struct backend_ops *ops;
-static struct backend *encl;
-static struct backend_layout lay;
+static struct host *encl;
+static struct host_layout lay;
+
+/* Run one enclave op that must complete; print what came back. */
+static int must(const char *what, int err, const struct host_result *r)
+{
+	static const char *const how[] = { "done", "an exception was not fixed",
+					   "EENTER faulted" };
+
+	if (err) {
+		printf("  %s: %s\n", what, strerror(-err));
+		return -1;
+	}
+	if (r->exit == HOST_DONE && r->status == ENCL_OK)
+		return 0;
+	printf("  %s: %s, status %" PRIu64, what, how[r->exit], r->status);
+	for (unsigned int i = 0; i < r->nr_ex; i++)
+		printf("; exception %u, error code %#x at +%#" PRIx64,
+		       r->ex[i].vector, r->ex[i].error_code, r->ex[i].offset);
+	printf("\n");
+	return -1;
+}
 
 /* The EACCEPT callback: the enclave accepts the whole range in one entry. */
 static int64_t accept_in_enclave(void *arg, uint64_t addr, uint64_t len,
 				 uint64_t secinfo)
 {
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
 	(void)arg;
-	err = ops->eaccept(encl, lay.tcs_offset[0], addr - lay.base, len,
-			   secinfo, &r);
-	if (err)
-		return err;
-	if (r.exit != BACKEND_DONE) {
-		printf("  EACCEPT at +%#" PRIx64 ": exception %u, error %#x\n",
-		       r.ex.offset, r.ex.vector, r.ex.error_code);
-		return r.exit == BACKEND_EXCEPTION ? (int64_t)r.done : -EFAULT;
-	}
+	err = host_eaccept(encl, lay.tcs_offset[0], addr - lay.base, len,
+			   secinfo, NULL, &r);
+	if (must("EACCEPT", err, &r))
+		return err ? err : -EFAULT;
 	if (r.sgx_code)
 		printf("  EACCEPT stopped: %s\n", sgx2_result_name(r.sgx_code));
 	return (int64_t)r.done;
@@ -74,25 +98,50 @@ static void print_report(const char *what, int err,
 	printf("\n");
 }
 
-/* Run one enclave op that must complete; print what came back. */
-static int must(const char *what, int err, const struct backend_result *r)
+/*
+ * A fault to fix from the vDSO's handler, through the other TCS: the page
+ * it must be on, and the op that fixes it (EACCEPT or EMODPE).
+ */
+struct fault_fix {
+	const char *why;
+	uint64_t page;
+	uint64_t tcs;
+	int (*fix)(struct host *h, const struct fault_fix *f,
+		   struct host_result *r);
+};
+
+static int accept_page(struct host *h, const struct fault_fix *f,
+		       struct host_result *r)
 {
-	if (err) {
-		printf("  %s: %s\n", what, strerror(-err));
-		return -1;
-	}
-	if (r->exit != BACKEND_DONE) {
-		printf("  %s: exception %u, error code %#x at +%#" PRIx64 "\n",
-		       what, r->ex.vector, r->ex.error_code, r->ex.offset);
-		return -1;
-	}
-	return 0;
+	return host_eaccept(h, f->tcs, f->page, PAGE, SGX2_ACCEPT_AUG, NULL, r);
+}
+
+static int allow_write(struct host *h, const struct fault_fix *f,
+		       struct host_result *r)
+{
+	return host_emodpe(h, f->tcs, f->page, SGX2_PERM_R | SGX2_PERM_W, NULL,
+			   r);
+}
+
+static bool fixup(struct host *h, const struct host_exception *ex, void *arg)
+{
+	const struct fault_fix *f = arg;
+	struct host_result r;
+
+	printf("  the enclave faults: vector %u, error %#x at +%#" PRIx64
+	       " (%s)\n",
+	       ex->vector, ex->error_code, ex->offset, f->why);
+	if (ex->vector != 14 || ex->offset != f->page)
+		return false;
+	if (must("fixing it from the fault handler", f->fix(h, f, &r), &r))
+		return false;
+	return r.sgx_code == 0; /* EACCEPT's answer; EMODPE has none */
 }
 
 static int grow(struct sgx2_enclave *e, uint64_t heap)
 {
 	struct sgx2_flow_report rep;
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
 	printf("\n1. grow: add 4 pages at +%#" PRIx64 " (EAUG on EACCEPT)\n",
@@ -102,11 +151,12 @@ static int grow(struct sgx2_enclave *e, uint64_t heap)
 	if (err)
 		return err;
 	if (must("write",
-		 ops->write(encl, lay.tcs_offset[0], heap + 3 * PAGE, MAGIC,
-			    &r),
+		 host_write(encl, lay.tcs_offset[0], heap + 3 * PAGE, MAGIC,
+			    NULL, &r),
 		 &r) ||
 	    must("read",
-		 ops->read(encl, lay.tcs_offset[1], heap + 3 * PAGE, &r), &r))
+		 host_read(encl, lay.tcs_offset[1], heap + 3 * PAGE, NULL, &r),
+		 &r))
 		return -1;
 	printf("  the enclave wrote and read back %#" PRIx64 " on a new page\n",
 	       r.value);
@@ -117,21 +167,22 @@ static int add_thread(struct sgx2_enclave *e, uint64_t heap)
 {
 	uint64_t tcs = heap + PAGE, ssa = heap + 2 * PAGE;
 	struct sgx2_flow_report rep;
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
 	printf("\n2. thread: make +%#" PRIx64 " a TCS (stack below, SSA above)"
 	       "\n",
 	       tcs);
 	if (must("init TCS",
-		 ops->init_tcs(encl, lay.tcs_offset[0], tcs, ssa, 0, &r), &r))
+		 host_init_tcs(encl, lay.tcs_offset[0], tcs, ssa, 0, NULL, &r),
+		 &r))
 		return -1;
 	err = sgx2_add_tcs(e, tcs, PAGE, &cb, NULL, &rep);
 	print_report("sgx2_add_tcs", err, &rep);
 	if (err)
 		return err;
-	if (must("put", ops->put(encl, tcs, MAGIC + 1, &r), &r) ||
-	    must("get", ops->get(encl, tcs, &r), &r))
+	if (must("put", host_put(encl, tcs, MAGIC + 1, NULL, &r), &r) ||
+	    must("get", host_get(encl, tcs, NULL, &r), &r))
 		return -1;
 	printf("  entered through the new TCS: put/get %#" PRIx64 "\n",
 	       r.value);
@@ -140,9 +191,15 @@ static int add_thread(struct sgx2_enclave *e, uint64_t heap)
 
 static int shrink(struct sgx2_enclave *e, uint64_t heap)
 {
-	uint64_t last = heap + 3 * PAGE;
+	const struct fault_fix f = {
+		.why = "the kernel added a fresh PENDING page",
+		.page = heap + 3 * PAGE,
+		.tcs = lay.tcs_offset[0],
+		.fix = accept_page,
+	};
+	const struct host_fixup fx = { fixup, (void *)&f };
 	struct sgx2_flow_report rep;
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
 	printf("\n3. shrink: trim and remove the 4 pages (the new TCS too)\n");
@@ -151,102 +208,105 @@ static int shrink(struct sgx2_enclave *e, uint64_t heap)
 	if (err)
 		return err;
 
-	/* The read adds a fresh, PENDING page and faults on it. */
-	err = ops->read(encl, lay.tcs_offset[1], last, &r);
-	if (err || r.exit != BACKEND_EXCEPTION) {
+	printf("  reading +%#" PRIx64 " again\n", f.page);
+	if (must("read", host_read(encl, lay.tcs_offset[1], f.page, &fx, &r),
+		 &r))
+		return -1;
+	if (r.nr_ex != 1) {
 		printf("  a read of the removed page did not fault\n");
 		return -1;
 	}
-	printf("  reading +%#" PRIx64 " faults (vector %u, error %#x): the"
-	       " kernel added a fresh PENDING page\n",
-	       last, r.ex.vector, r.ex.error_code);
-	if (must("EACCEPT",
-		 ops->eaccept(encl, lay.tcs_offset[0], last, PAGE,
-			      SGX2_ACCEPT_AUG, &r),
-		 &r) ||
-	    must("resume", ops->resume(encl, lay.tcs_offset[1], &r), &r))
-		return -1;
-	printf("  accepted from the other TCS, resumed: the read gives "
-	       "%#" PRIx64 " (was %#llx)\n",
+	printf("  accepted from the other TCS in the handler, resumed: the "
+	       "read gives %#" PRIx64 " (was %#llx)\n",
 	       r.value, MAGIC);
 	return r.value == 0 ? 0 : -1;
 }
 
 static int restrict_write(struct sgx2_enclave *e)
 {
-	uint64_t page = lay.scratch_offset;
+	const struct fault_fix f = {
+		.why = "the EPCM denies W",
+		.page = lay.scratch_offset,
+		.tcs = lay.tcs_offset[0],
+		.fix = allow_write,
+	};
+	const struct host_fixup fx = { fixup, (void *)&f };
 	struct sgx2_flow_report rep;
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
 	printf("\n4. restrict: make scratch page +%#" PRIx64 " read-only\n",
-	       page);
-	if (must("write", ops->write(encl, lay.tcs_offset[0], page, MAGIC, &r),
+	       f.page);
+	if (must("write",
+		 host_write(encl, lay.tcs_offset[0], f.page, MAGIC, NULL, &r),
 		 &r))
 		return -1;
-	err = sgx2_restrict_and_accept(e, page, PAGE, SGX2_PERM_R, 0, &cb, NULL,
-				       &rep);
+	err = sgx2_restrict_and_accept(e, f.page, PAGE, SGX2_PERM_R, 0, &cb,
+				       NULL, &rep);
 	print_report("sgx2_restrict_and_accept", err, &rep);
 	if (err)
 		return err;
-	err = ops->write(encl, lay.tcs_offset[1], page, MAGIC + 2, &r);
-	if (err || r.exit != BACKEND_EXCEPTION) {
+	if (must("write",
+		 host_write(encl, lay.tcs_offset[1], f.page, MAGIC + 2, &fx,
+			    &r),
+		 &r))
+		return -1;
+	if (r.nr_ex != 1) {
 		printf("  the write to a read-only page did not fault\n");
 		return -1;
 	}
-	printf("  the enclave's write faults: vector %u, error %#x (EPCM"
-	       " denies W)\n",
-	       r.ex.vector, r.ex.error_code);
-	if (must("EMODPE",
-		 ops->emodpe(encl, lay.tcs_offset[0], page,
-			     SGX2_PERM_R | SGX2_PERM_W, &r),
-		 &r) ||
-	    must("resume", ops->resume(encl, lay.tcs_offset[1], &r), &r) ||
-	    must("read", ops->read(encl, lay.tcs_offset[0], page, &r), &r))
+	if (must("read", host_read(encl, lay.tcs_offset[0], f.page, NULL, &r),
+		 &r))
 		return -1;
-	printf("  EMODPE(RW) inside, resumed: the write went through, read"
-	       " %#" PRIx64 "\n",
+	printf("  EMODPE(RW) from the handler, resumed: the write went through,"
+	       " read %#" PRIx64 "\n",
 	       r.value);
 	return r.value == MAGIC + 2 ? 0 : -1;
 }
 
-int main(void)
+/* The enclave on SGX2 hardware: 0, or -errno and why not on stdout. */
+static int open_on_hardware(void)
 {
-	const struct backend_params params = { .elf = ENCLAVE_ELF,
-					       .sigstruct = ENCLAVE_SIGSTRUCT };
-	struct sgx2_enclave *e;
 	unsigned int caps;
 	int err = sgx2_probe(-1, &caps);
 
-	if (!err) {
-		ops = &backend_hw;
-		err = ops->create(&encl, &params, &lay);
-		if (err)
-			printf("SGX2 is here, but loading the enclave failed: "
-			       "%s;"
-			       " trying the simulator\n",
-			       strerror(-err));
-	} else {
+	if (err) {
 		printf("no SGX2 here (%s: %s)\n",
 		       err == -ENOTTY	? "the kernel lacks the EDMM ioctls"
 		       : err == -ENODEV ? "the CPU lacks SGX2"
 					: SGX2_DEVICE_PATH,
 		       strerror(-err));
+		return err;
 	}
-	if (err) {
-		ops = &backend_sim;
-		err = ops->create(&encl, &params, &lay);
+	err = host_open(&encl, ENCLAVE_ELF, ENCLAVE_SIGSTRUCT, &lay);
+	if (err)
+		printf("SGX2 is here, but loading the enclave failed: %s\n",
+		       strerror(-err));
+	return err;
+}
+
+int main(void)
+{
+	struct sgx2_enclave *e;
+	int sim = 0, err;
+
+	if (open_on_hardware()) {
+		/* The same loader and vDSO entry, answered by the simulator. */
+		sim = 1;
+		sgx2_sim_set_device(1);
+		err = host_open(&encl, ENCLAVE_ELF, ENCLAVE_SIGSTRUCT, &lay);
 		if (err) {
 			printf("SKIP: neither SGX2 nor the simulator can run "
-			       "the"
-			       " enclave (simulator: %s)\n",
+			       "the enclave (simulator: %s)\n",
 			       strerror(-err));
 			return 77;
 		}
 	}
-	printf("backend: %s%s; enclave at %#" PRIx64 ", %" PRIu64 " KiB\n",
-	       ops->name,
-	       ops == &backend_sim ? " (the simulator, no SGX hardware)" : "",
+	printf("%s; enclave at %#" PRIx64 ", %" PRIu64 " KiB\n",
+	       sim ? "on the simulator (libsgx2-sim: its /dev/sgx_enclave and "
+		     "vDSO stand-in, the enclave's code run natively)"
+		   : "on SGX2 hardware (/dev/sgx_enclave and the kernel's "
+		     "vDSO)",
 	       lay.base, lay.size / 1024);
 
 	err = sgx2_enclave_new(&e, lay.fd, lay.base, lay.size);
@@ -262,6 +322,6 @@ int main(void)
 			     : "done: the whole SGX2 page life"
 			       " cycle ran through libsgx2");
 	sgx2_enclave_free(e);
-	ops->destroy(encl);
+	host_close(encl);
 	return err ? 1 : 0;
 }

@@ -5,9 +5,13 @@
  * Loads the test enclave on SGX2 hardware and runs each of its ops once:
  * NOP and PUT/GET through every static TCS; WRITE/READ of a scratch page;
  * a heap range added by one EACCEPT entry; EPCM permissions restricted
- * (libsgx2), the resulting #PF, EMODPE from another TCS, ERESUME; a TCS
- * made at run time (INIT_TCS, libsgx2 MODIFY_TYPES, EACCEPT) and used;
- * its pages trimmed and removed (libsgx2).
+ * (libsgx2), the resulting #PF fixed from the vDSO's handler by EMODPE
+ * through another TCS and resumed; a TCS made at run time (INIT_TCS,
+ * libsgx2 MODIFY_TYPES, EACCEPT), used, and left interrupted by an
+ * exception nobody fixes; its pages trimmed and removed (libsgx2).
+ *
+ * The same binary runs on the simulator, attached from outside:
+ * SGX2_SIM_DEVICE=1 LD_PRELOAD=libsgx2-sim.so.0 sgx2-enclave-smoke
  *
  * Exit status: 0 all passed; 1 a step failed; 77 (skipped) when this
  * machine cannot run enclaves, with the reason on stdout.
@@ -15,13 +19,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sgx2.h"
 
-#include "backend.h"
+#include "host.h"
 #include "enclave/encl-ops.h"
 #include "vdso.h"
 
@@ -92,134 +97,170 @@ static int need_sgx2(void)
 	return 0;
 }
 
-/* A call that must finish (EEXIT) with ENCL_OK. */
-static int done_ok(int err, const struct backend_result *r)
+/* A call that must finish (EEXIT) with ENCL_OK, no exception taken. */
+static int done_ok(int err, const struct host_result *r)
 {
-	return err == 0 && r->exit == BACKEND_DONE && r->status == ENCL_OK;
+	return err == 0 && r->exit == HOST_DONE && r->status == ENCL_OK &&
+	       r->nr_ex == 0;
 }
 
-static void static_tcs(const struct backend_ops *ops, struct backend *b,
-		       const struct backend_layout *l)
+static void static_tcs(struct host *h, const struct host_layout *l)
 {
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
 	for (unsigned int i = 0; i < l->nr_tcs; i++) {
 		uint64_t tcs = l->tcs_offset[i];
 
-		err = ops->nop(b, tcs, &r);
+		err = host_nop(h, tcs, NULL, &r);
 		check(done_ok(err, &r), "NOP through TCS %u", i);
-		err = ops->put(b, tcs, MAGIC + i, &r);
+		err = host_put(h, tcs, MAGIC + i, NULL, &r);
 		check(done_ok(err, &r), "PUT through TCS %u", i);
-		err = ops->get(b, tcs, &r);
+		err = host_get(h, tcs, NULL, &r);
 		check(done_ok(err, &r) && r.value == MAGIC + i,
 		      "GET through TCS %u: %#" PRIx64, i, r.value);
 	}
-	err = ops->write(b, l->tcs_offset[0], l->scratch_offset, ~MAGIC, &r);
+	err = host_write(h, l->tcs_offset[0], l->scratch_offset, ~MAGIC, NULL,
+			 &r);
 	check(done_ok(err, &r), "WRITE scratch page through TCS 0");
-	err = ops->read(b, l->tcs_offset[1], l->scratch_offset, &r);
+	err = host_read(h, l->tcs_offset[1], l->scratch_offset, NULL, &r);
 	check(done_ok(err, &r) && r.value == ~MAGIC,
 	      "READ scratch page through TCS 1: %#" PRIx64, r.value);
 }
 
 /* EACCEPT on pages of the free area adds them (EAUG on the #PF). */
-static void heap_accept(const struct backend_ops *ops, struct backend *b,
-			const struct backend_layout *l, uint64_t off,
-			uint64_t len)
+static void heap_accept(struct host *h, const struct host_layout *l,
+			uint64_t off, uint64_t len)
 {
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
-	err = ops->eaccept(b, l->tcs_offset[0], off, len, SGX2_ACCEPT_AUG, &r);
+	err = host_eaccept(h, l->tcs_offset[0], off, len, SGX2_ACCEPT_AUG, NULL,
+			   &r);
 	check(done_ok(err, &r) && r.done == len && r.sgx_code == 0,
 	      "EACCEPT %" PRIu64 " new pages at %#" PRIx64
 	      " in one entry: done %#" PRIx64 ", EAX %" PRIu64,
 	      len / PAGE, off, r.done, r.sgx_code);
-	err = ops->write(b, l->tcs_offset[0], off + len - 8, MAGIC, &r);
+	err = host_write(h, l->tcs_offset[0], off + len - 8, MAGIC, NULL, &r);
 	check(done_ok(err, &r), "WRITE the last new page");
-	err = ops->read(b, l->tcs_offset[1], off + len - 8, &r);
+	err = host_read(h, l->tcs_offset[1], off + len - 8, NULL, &r);
 	check(done_ok(err, &r) && r.value == MAGIC, "READ it back");
 }
 
-/* Restrict the scratch page to R, fault on a write, EMODPE, resume. */
-static void permissions(const struct backend_ops *ops, struct backend *b,
-			const struct backend_layout *l, struct sgx2_enclave *h)
+/* The write fault on the read-only page, seen from the vDSO's handler. */
+struct write_fault {
+	const struct host_layout *l;
+	uint64_t page;
+};
+
+/* Check the fault, EMODPE(R|W) through TCS 1, resume TCS 0's write. */
+static bool emodpe_fixup(struct host *h, const struct host_exception *ex,
+			 void *arg)
 {
-	uint64_t page = l->scratch_offset;
+	const struct write_fault *w = arg;
+	struct host_result r;
+	int err, ok;
+
+	ok = ex->vector == 14 && ex->error_code == 0x8007 &&
+	     ex->offset == w->page;
+	check(ok, "WRITE faults: vector %u, error code %#x, offset %#" PRIx64,
+	      ex->vector, ex->error_code, ex->offset);
+	if (!ok)
+		return false;
+	err = host_emodpe(h, w->l->tcs_offset[1], w->page,
+			  SGX2_PERM_R | SGX2_PERM_W, NULL, &r);
+	check(done_ok(err, &r), "EMODPE(R|W) through TCS 1, from the fault "
+				"handler");
+	return done_ok(err, &r);
+}
+
+/* Restrict the scratch page to R, fault on a write, EMODPE, resume. */
+static void permissions(struct host *h, const struct host_layout *l,
+			struct sgx2_enclave *e)
+{
+	struct write_fault w = { l, l->scratch_offset };
+	const struct host_fixup fixup = { emodpe_fixup, &w };
 	struct sgx2_report rep;
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
-	err = sgx2_restrict_permissions(h, page, PAGE, SGX2_PERM_R, NULL, &rep);
+	err = sgx2_restrict_permissions(e, w.page, PAGE, SGX2_PERM_R, NULL,
+					&rep);
 	check(err == 0, "restrict scratch page to R: %s", strerror(-err));
-	err = ops->eaccept(b, l->tcs_offset[0], page, PAGE,
-			   SGX2_ACCEPT_RESTRICT(SGX2_PERM_R), &r);
+	err = host_eaccept(h, l->tcs_offset[0], w.page, PAGE,
+			   SGX2_ACCEPT_RESTRICT(SGX2_PERM_R), NULL, &r);
 	check(done_ok(err, &r) && r.sgx_code == 0,
 	      "EACCEPT(R|REG|PR): EAX %" PRIu64, r.sgx_code);
-	err = ops->write(b, l->tcs_offset[0], page, MAGIC, &r);
-	check(err == 0 && r.exit == BACKEND_EXCEPTION && r.ex.vector == 14 &&
-		      r.ex.error_code == 0x8007 && r.ex.offset == page,
-	      "WRITE faults: vector %u, error code %#x, offset %#" PRIx64,
-	      r.ex.vector, r.ex.error_code, r.ex.offset);
-	if (r.exit != BACKEND_EXCEPTION)
-		return;
-	err = ops->emodpe(b, l->tcs_offset[1], page, SGX2_PERM_R | SGX2_PERM_W,
-			  &r);
-	check(done_ok(err, &r), "EMODPE(R|W) through TCS 1");
-	err = ops->resume(b, l->tcs_offset[0], &r);
-	check(done_ok(err, &r), "ERESUME TCS 0: the write completes");
-	err = ops->read(b, l->tcs_offset[1], page, &r);
+	err = host_write(h, l->tcs_offset[0], w.page, MAGIC, &fixup, &r);
+	check(err == 0 && r.exit == HOST_DONE && r.status == ENCL_OK &&
+		      r.nr_ex == 1,
+	      "ERESUME TCS 0 in the same vDSO call: the write completes "
+	      "(%u exception(s))",
+	      r.nr_ex);
+	err = host_read(h, l->tcs_offset[1], w.page, NULL, &r);
 	check(done_ok(err, &r) && r.value == MAGIC, "READ: %#" PRIx64, r.value);
 }
 
 /* A thread made at run time: [stack][TCS][SSA] in the free area. */
-static void dynamic_tcs(const struct backend_ops *ops, struct backend *b,
-			const struct backend_layout *l, struct sgx2_enclave *h,
-			uint64_t block)
+static void dynamic_tcs(struct host *h, const struct host_layout *l,
+			struct sgx2_enclave *e, uint64_t block)
 {
 	uint64_t tcs = block + PAGE, ssa = block + 2 * PAGE;
 	struct sgx2_report rep;
-	struct backend_result r;
+	struct host_result r;
 	int err;
 
-	heap_accept(ops, b, l, block, 3 * PAGE);
-	err = ops->init_tcs(b, l->tcs_offset[0], tcs, ssa, l->dyn_entry_offset,
-			    &r);
+	heap_accept(h, l, block, 3 * PAGE);
+	err = host_init_tcs(h, l->tcs_offset[0], tcs, ssa, l->dyn_entry_offset,
+			    NULL, &r);
 	check(done_ok(err, &r), "INIT_TCS at %#" PRIx64, tcs);
-	err = sgx2_modify_types(h, tcs, PAGE, SGX2_PAGE_TYPE_TCS, NULL, &rep);
+	err = sgx2_modify_types(e, tcs, PAGE, SGX2_PAGE_TYPE_TCS, NULL, &rep);
 	check(err == 0, "MODIFY_TYPES to TCS: %s", strerror(-err));
-	err = ops->eaccept(b, l->tcs_offset[0], tcs, PAGE, SGX2_ACCEPT_TCS, &r);
+	err = host_eaccept(h, l->tcs_offset[0], tcs, PAGE, SGX2_ACCEPT_TCS,
+			   NULL, &r);
 	check(done_ok(err, &r) && r.sgx_code == 0,
 	      "EACCEPT(TCS|MODIFIED): EAX %" PRIu64, r.sgx_code);
-	err = ops->put(b, tcs, MAGIC ^ tcs, &r);
+	err = host_put(h, tcs, MAGIC ^ tcs, NULL, &r);
 	check(done_ok(err, &r), "PUT through the new TCS");
-	err = ops->get(b, tcs, &r);
+	err = host_get(h, tcs, NULL, &r);
 	check(done_ok(err, &r) && r.value == (MAGIC ^ tcs),
 	      "GET through the new TCS");
 
-	err = sgx2_modify_types(h, block, 3 * PAGE, SGX2_PAGE_TYPE_TRIM, NULL,
+	/* An exception nobody fixes leaves the TCS interrupted for good. */
+	err = host_write(h, tcs, tcs, MAGIC, NULL, &r);
+	check(err == 0 && r.exit == HOST_EXCEPTION && r.nr_ex == 1 &&
+		      r.ex[0].vector == 14 && r.ex[0].offset == tcs,
+	      "WRITE to the TCS page through itself, no fixup: vector %u, "
+	      "error code %#x, offset %#" PRIx64,
+	      r.ex[0].vector, r.ex[0].error_code, r.ex[0].offset);
+	err = host_nop(h, tcs, NULL, &r);
+	check(err == 0 && r.exit == HOST_ENTRY_FAULT && r.ex[0].vector == 13,
+	      "NOP through the interrupted TCS (NSSA 1): EENTER faults, "
+	      "vector %u",
+	      r.ex[0].vector);
+
+	err = sgx2_modify_types(e, block, 3 * PAGE, SGX2_PAGE_TYPE_TRIM, NULL,
 				&rep);
 	check(err == 0, "MODIFY_TYPES to TRIM: %s", strerror(-err));
-	err = ops->eaccept(b, l->tcs_offset[0], block, 3 * PAGE,
-			   SGX2_ACCEPT_TRIM, &r);
+	err = host_eaccept(h, l->tcs_offset[0], block, 3 * PAGE,
+			   SGX2_ACCEPT_TRIM, NULL, &r);
 	check(done_ok(err, &r) && r.done == 3 * PAGE,
 	      "EACCEPT(TRIM|MODIFIED) of 3 pages in one entry");
-	err = sgx2_remove_pages(h, block, 3 * PAGE, NULL, &rep);
+	err = sgx2_remove_pages(e, block, 3 * PAGE, NULL, &rep);
 	check(err == 0, "REMOVE_PAGES: %s", strerror(-err));
 }
 
 int main(int argc, char **argv)
 {
-	struct backend_params params = { ENCLAVE_ELF, ENCLAVE_SIGSTRUCT };
-	const struct backend_ops *ops = &backend_hw;
-	struct sgx2_enclave *h = NULL;
-	struct backend_layout l;
-	struct backend *b;
+	const char *elf = ENCLAVE_ELF, *sigstruct = ENCLAVE_SIGSTRUCT;
+	struct sgx2_enclave *e = NULL;
+	struct host_layout l;
+	struct host *h;
 	int err;
 
 	if (argc == 3) {
-		params.elf = argv[1];
-		params.sigstruct = argv[2];
+		elf = argv[1];
+		sigstruct = argv[2];
 	} else if (argc != 1) {
 		fprintf(stderr, "usage: %s [ENCLAVE.elf ENCLAVE.sigstruct]\n",
 			argv[0]);
@@ -229,25 +270,24 @@ int main(int argc, char **argv)
 	if (err)
 		return err;
 
-	err = ops->create(&b, &params, &l);
-	check(err == 0, "load %s (%s backend): %s", params.elf, ops->name,
-	      strerror(-err));
+	err = host_open(&h, elf, sigstruct, &l);
+	check(err == 0, "load %s: %s", elf, strerror(-err));
 	if (err)
 		return 1;
 	printf("     base %#" PRIx64 " size %#" PRIx64 ", %u TCS, free area "
 	       "%#" PRIx64 "+%#" PRIx64 "\n",
 	       l.base, l.size, l.nr_tcs, l.heap_offset, l.heap_size);
 
-	static_tcs(ops, b, &l);
-	heap_accept(ops, b, &l, l.heap_offset, 4 * PAGE);
-	err = sgx2_enclave_new(&h, l.fd, l.base, l.size);
+	static_tcs(h, &l);
+	heap_accept(h, &l, l.heap_offset, 4 * PAGE);
+	err = sgx2_enclave_new(&e, l.fd, l.base, l.size);
 	check(err == 0, "sgx2_enclave_new: %s", strerror(-err));
 	if (!err) {
-		permissions(ops, b, &l, h);
-		dynamic_tcs(ops, b, &l, h, l.heap_offset + 4 * PAGE);
+		permissions(h, &l, e);
+		dynamic_tcs(h, &l, e, l.heap_offset + 4 * PAGE);
 	}
-	sgx2_enclave_free(h);
-	ops->destroy(b);
+	sgx2_enclave_free(e);
+	host_close(h);
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
 	return failures ? 1 : 0;
 }

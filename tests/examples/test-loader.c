@@ -2,14 +2,16 @@
 /*
  * The loader's steps that need no SGX: reading and checking the enclave
  * and its SIGSTRUCT, the SECS it would hand to ECREATE, the aligned
- * address reservation, the vDSO symbol lookup, and the assembly wrapper
- * around __vdso_sgx_enter_enclave (against a fake vDSO function).
+ * address reservation, the vDSO symbol lookup, the assembly wrapper
+ * around __vdso_sgx_enter_enclave and the user_handler protocol of
+ * loader_enter() (against fake vDSO functions).
  *
  * Usage: test-loader ENCLAVE.elf ENCLAVE.sigstruct
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -249,42 +251,99 @@ static void enter_wrapper(void **state)
 	assert_int_equal(get_fcw(), fcw);
 }
 
-/* loader_enter() decodes struct sgx_enclave_run. */
-static int fake_exception(unsigned long rdi, unsigned long rsi,
-			  unsigned long rdx, unsigned int function,
-			  unsigned long r8, unsigned long r9,
-			  struct sgx_enclave_run *run)
+/*
+ * A vDSO that reports an AEX the way the real one does: through
+ * run->user_handler, with the exception in @run (and in RDI, RSI, RDX);
+ * when the handler answers ERESUME, it "resumes" and reports the EEXIT to
+ * the handler too, all within this one invocation.
+ */
+static unsigned int fake_resumes;
+
+static int fake_aex(unsigned long rdi, unsigned long rsi, unsigned long rdx,
+		    unsigned int function, unsigned long r8, unsigned long r9,
+		    struct sgx_enclave_run *run)
 {
-	(void)rdi;
+	sgx_enclave_user_handler_t handler =
+		(sgx_enclave_user_handler_t)(uintptr_t)run->user_handler;
+	int ret;
+
 	(void)rsi;
 	(void)rdx;
 	(void)r8;
 	(void)r9;
 	if (function != SGX_ENCLU_EENTER || run->tcs != 0x5000 ||
-	    run->user_handler)
+	    rdi != 0xabc || !handler)
 		return -EINVAL;
 	run->function = SGX_ENCLU_ERESUME;
 	run->exception_vector = 14;
 	run->exception_error_code = 0x8007;
 	run->exception_addr = 0x7000;
-	return 0;
+	ret = handler(14, 0x8007, 0x7000, 0, 0, 0, run);
+	if (ret != SGX_ENCLU_ERESUME)
+		return ret;
+	fake_resumes++;
+	run->function = SGX_ENCLU_EEXIT;
+	return handler(0, 0, 0, 0, 0, 0, run);
 }
 
-static void enter_decodes(void **state)
+struct fixup_seen {
+	bool resume; /* the answer to give */
+	unsigned int calls;
+	struct loader_exit exit;
+};
+
+static bool fixup(const struct loader_exit *exit, void *arg)
 {
-	struct loader_enclave encl = { .vdso_enter = (void *)fake_exception };
+	struct fixup_seen *seen = arg;
+
+	seen->calls++;
+	seen->exit = *exit;
+	return seen->resume;
+}
+
+static void assert_exception(const struct loader_exit *exit)
+{
+	assert_int_equal(exit->function, SGX_ENCLU_ERESUME);
+	assert_int_equal(exit->vector, 14);
+	assert_int_equal(exit->error_code, 0x8007);
+	assert_int_equal(exit->addr, 0x7000);
+}
+
+/* loader_enter() decodes struct sgx_enclave_run and resumes on request. */
+static void enter_fixup(void **state)
+{
+	struct loader_enclave encl = { .vdso_enter = (void *)fake_aex };
+	struct fixup_seen seen = { .resume = true };
+	void *arg = (void *)0xabc;
 	struct loader_exit exit;
 
 	(void)state;
-	assert_int_equal(
-		loader_enter(&encl, 0x5000, SGX_ENCLU_EENTER, NULL, &exit), 0);
-	assert_int_equal(exit.function, SGX_ENCLU_ERESUME);
-	assert_int_equal(exit.vector, 14);
-	assert_int_equal(exit.error_code, 0x8007);
-	assert_int_equal(exit.addr, 0x7000);
-	assert_int_equal(
-		loader_enter(&encl, 0x6000, SGX_ENCLU_EENTER, NULL, &exit),
-		-EINVAL);
+	/* The fixup is shown the exception and resumes: EEXIT in the end. */
+	fake_resumes = 0;
+	assert_int_equal(loader_enter(&encl, 0x5000, arg, fixup, &seen, &exit),
+			 0);
+	assert_int_equal(seen.calls, 1);
+	assert_exception(&seen.exit);
+	assert_int_equal(fake_resumes, 1);
+	assert_int_equal(exit.function, SGX_ENCLU_EEXIT);
+
+	/* It gives up: the call returns with the exception. */
+	seen = (struct fixup_seen){ .resume = false };
+	assert_int_equal(loader_enter(&encl, 0x5000, arg, fixup, &seen, &exit),
+			 0);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(fake_resumes, 1);
+	assert_exception(&exit);
+
+	/* No fixup: the same, without asking. */
+	assert_int_equal(loader_enter(&encl, 0x5000, arg, NULL, NULL, &exit),
+			 0);
+	assert_int_equal(fake_resumes, 1);
+	assert_exception(&exit);
+
+	/* The vDSO's own refusal comes back as it is. */
+	assert_int_equal(loader_enter(&encl, 0x6000, arg, fixup, &seen, &exit),
+			 -EINVAL);
 }
 
 int main(int argc, char **argv)
@@ -297,7 +356,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(open_device_retries_eagain),
 		cmocka_unit_test(vdso_lookup),
 		cmocka_unit_test(enter_wrapper),
-		cmocka_unit_test(enter_decodes),
+		cmocka_unit_test(enter_fixup),
 	};
 
 	if (argc != 3) {
