@@ -8,9 +8,14 @@
  * (v6.0 and later; see doc/simulator.md), and passes every other
  * descriptor and address to the real system call. It interposes those
  * libc symbols, so attach it by linking -lsgx2-sim (pkg-config:
- * libsgx2-sim) or with LD_PRELOAD=libsgx2-sim.so.0. Code that would run
- * inside the enclave (EACCEPT, EMODPE, loads and stores) is modelled by the
- * sgx2_sim_enclave-side calls below, each one enclave entry.
+ * libsgx2-sim) or with LD_PRELOAD=libsgx2-sim.so.0. Real enclave code
+ * runs natively: entered through the __vdso_sgx_enter_enclave that
+ * getauxval(AT_SYSINFO_EHDR) then finds (the simulator's stand-in), with
+ * ENCLU emulated and the EPCM enforced by page protection; the simulator
+ * interposes sigaction(), signal() and getauxval() for that (see
+ * sgx2-sim(7)). Without enclave code, the enclave's part (EACCEPT, EMODPE,
+ * loads and stores) can be played by the enclave-side calls below, each one
+ * enclave entry.
  *
  * Error convention: every function that returns int returns 0 (or a
  * non-negative value where stated) on success or a negative errno value,
@@ -69,6 +74,12 @@ int sgx2_sim_open(int flags);
  *          exactly "/dev/sgx_enclave" (and their _2 fortified forms) to
  *          sgx2_sim_open(); 0 to pass them to the system again
  *
+ * While it is on, stat(), lstat(), fstatat(), statx(), their 64-bit forms
+ * and glibc's older __xstat() family describe exactly that path as the
+ * simulator's device: a character device, mode 0666, owned by root,
+ * device number 10:125 (the misc major and the minor real machines
+ * usually give it), whether or not a real node exists.
+ *
  * The environment variable SGX2_SIM_DEVICE=1 sets it at start-up, so that
  * an unmodified loader run with LD_PRELOAD gets simulated enclaves.
  *
@@ -94,22 +105,31 @@ int sgx2_sim_set_device(int enable);
  * instead of the page loop they report every page done (count = length)
  * and change nothing. The cost of a call then no longer depends on its
  * length, so a caller's own per-call cost can be measured.
+ *
+ * epc_size is the size of the one EPC section CPUID leaf 0x12 reports
+ * (sgx2_sim_cpuid()): a multiple of 4096 from 4096 to 2^52 - 4096, or 0
+ * for the default, SGX2_SIM_EPC_SIZE_DEFAULT (64 MiB). The simulator never
+ * runs out of EPC; the value is only what the machine claims to have.
+ * CPUID reads the process's default configuration, not an enclave's.
  */
+#define SGX2_SIM_EPC_SIZE_DEFAULT (64ull << 20)
+#define SGX2_SIM_EPC_SIZE_MAX ((1ull << 52) - 4096u)
 struct sgx2_sim_config {
 	uint32_t kernel;	/* SGX2_SIM_KERNEL_* */
 	uint32_t sgx2;		/* 1: the CPU has SGX2 (default); 0: SGX1 */
 	uint64_t page_delay_ns; /* at most 1000000000 */
 	uint32_t null_driver;	/* 1: see below; 0 (default) */
 	uint32_t reserved0;	/* must be 0 */
-	uint64_t reserved[3];	/* must be 0 */
+	uint64_t epc_size;	/* bytes of EPC CPUID reports; 0: default */
+	uint64_t reserved[2];	/* must be 0 */
 };
 
 /**
  * sgx2_sim_config_init() - fill @cfg with the built-in defaults
  * @cfg: the configuration to fill (NULL is ignored)
  *
- * Defaults: SGX2_SIM_KERNEL_6_1, SGX2 present, no delay. The environment
- * is not read here (see sgx2_sim_get_default_config()).
+ * Defaults: SGX2_SIM_KERNEL_6_1, SGX2 present, no delay, 64 MiB of EPC.
+ * The environment is not read here (see sgx2_sim_get_default_config()).
  */
 void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
 
@@ -119,10 +139,13 @@ void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
  * @cfg: the configuration, copied; NULL restores the built-in defaults
  *
  * At start-up the defaults come from SGX2_SIM_KERNEL ("6.1", "6.0",
- * "5.19"), SGX2_SIM_SGX2 ("0", "1") and SGX2_SIM_PAGE_DELAY_NS.
+ * "5.19"), SGX2_SIM_SGX2 ("0", "1"), SGX2_SIM_PAGE_DELAY_NS and
+ * SGX2_SIM_EPC_SIZE (bytes, with an optional K, M or G suffix).
  *
  * Return: 0, or -EINVAL for an unknown kernel, sgx2 not 0 or 1, a delay
- * above one second or non-zero reserved fields (nothing is changed).
+ * above one second, an epc_size that is not a multiple of 4096 or is
+ * above SGX2_SIM_EPC_SIZE_MAX, or non-zero reserved fields (nothing is
+ * changed).
  */
 int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg);
 
@@ -155,6 +178,31 @@ int sgx2_sim_configure(int fd, const struct sgx2_sim_config *cfg);
  * Return: 0; -EINVAL for a NULL @cfg; -EBADF; -ENOTTY.
  */
 int sgx2_sim_get_config(int fd, struct sgx2_sim_config *cfg);
+
+/* ------------------------------------------------------------------ */
+/* The machine: CPUID                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * sgx2_sim_cpuid() - CPUID as the simulated machine answers it
+ * @leaf:    EAX
+ * @subleaf: ECX
+ * @regs:    EAX, EBX, ECX, EDX of the answer
+ *
+ * Leaf 0x12, every sub-leaf: 0: EAX bit 0 SGX1, bit 1 SGX2 (when the
+ * default configuration has sgx2 = 1), EBX the MISCSELECT bits (EXINFO),
+ * EDX bits 15:8 = 40 and 7:0 = 31 (maximum enclave sizes 2^40 and 2^31
+ * bytes); 1: EAX:EBX the SECS.ATTRIBUTES bits ECREATE may set (DEBUG,
+ * MODE64BIT), ECX:EDX the XFRM bits (XCR0); 2: one EPC section of
+ * epc_size bytes (type 1, confidentiality and integrity protected, at a
+ * fixed fake physical address); 3 and above: all zero (no section).
+ * Leaf 7 sub-leaf 0: the CPU's answer with EBX bit 2 (SGX) and ECX bit 30
+ * (SGX_LC) set. <sgx2-sim-cpuid.h> routes a program's inline CPUID here.
+ *
+ * Return: 1 when @regs holds the answer; 0 for any other leaf (nothing is
+ * stored: execute CPUID); -EINVAL for a NULL @regs.
+ */
+int sgx2_sim_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 
 /* ------------------------------------------------------------------ */
 /* Building an enclave in one call                                    */
@@ -538,6 +586,11 @@ struct sgx2_sim_stats {
 	uint64_t enclave_entries;   /* EENTERs and ERESUMEs that entered */
 	uint64_t exceptions;	    /* exceptions reported (AEX or EENTER) */
 	uint64_t faults_fired;	    /* injected faults that fired */
+	uint64_t enclu[8];	    /* ENCLU leaves executed (native code),
+				       by leaf: EREPORT 0 ... EACCEPTCOPY 7 */
+	uint64_t aex[32];	    /* asynchronous exits for an exception,
+				       by vector (native code) */
+	uint64_t aex_interrupts;    /* asynchronous exits for a signal */
 	uint64_t reserved[4];
 };
 /*

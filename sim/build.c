@@ -63,10 +63,10 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 	memcpy(&size, secs + SIM_SECS_SIZE, sizeof(size));
 	memcpy(&base, secs + SIM_SECS_BASE, sizeof(base));
 	memcpy(&attributes, secs + SIM_SECS_ATTRIBUTES, sizeof(attributes));
-	memcpy(&xfrm, secs + SIM_SECS_XFRM, sizeof(xfrm));
 	memcpy(&ssaframesize, secs + SIM_SECS_SSAFRAMESIZE,
 	       sizeof(ssaframesize));
 	memcpy(&miscselect, secs + SIM_SECS_MISCSELECT, sizeof(miscselect));
+	memcpy(&xfrm, secs + SIM_SECS_XFRM, sizeof(xfrm));
 	free(secs);
 
 	if (!size || (size & (size - 1)))
@@ -89,9 +89,9 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 	e->base = base;
 	e->size = size;
 	e->attributes = attributes;
-	e->xfrm = xfrm;
 	e->ssaframesize = ssaframesize;
 	e->miscselect = miscselect;
+	e->xfrm = xfrm;
 	err = sim__pages_init(e);
 	if (!err) {
 		e->created = 1;
@@ -237,6 +237,10 @@ long sim__ioc_add_pages(struct sim_encl *e, void *arg)
 			break;
 	}
 	free(page);
+	/* A loader may have mapped the range already. */
+	pthread_mutex_lock(&e->lock);
+	sim__prot_sync(e, e->base + a.offset, e->base + a.offset + c);
+	pthread_mutex_unlock(&e->lock);
 	a.count = c;
 	if (sim__copy_to_user((uintptr_t)arg, &a, sizeof(a)))
 		return -EFAULT;

@@ -2,8 +2,9 @@
 /*
  * Configuration: the kernel and CPU being modelled, per enclave, with
  * process-wide defaults read once from the environment (SGX2_SIM_KERNEL,
- * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_DEVICE, SGX2_SIM_FAULTS)
- * so that a program run with LD_PRELOAD can be configured without code.
+ * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_EPC_SIZE, SGX2_SIM_DEVICE,
+ * SGX2_SIM_FAULTS) so that a program run with LD_PRELOAD can be configured
+ * without code.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +26,17 @@ SIM_EXPORT void sgx2_sim_config_init(struct sgx2_sim_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->kernel = SGX2_SIM_KERNEL_6_1;
 	cfg->sgx2 = 1;
+	cfg->epc_size = SGX2_SIM_EPC_SIZE_DEFAULT;
+}
+
+static int epc_size_ok(uint64_t v)
+{
+	return !(v % SIM_PAGE) && v <= SGX2_SIM_EPC_SIZE_MAX;
+}
+
+uint64_t sim__epc_size(const struct sgx2_sim_config *cfg)
+{
+	return cfg->epc_size ? cfg->epc_size : SGX2_SIM_EPC_SIZE_DEFAULT;
 }
 
 int sim__config_check(const struct sgx2_sim_config *cfg)
@@ -33,7 +45,7 @@ int sim__config_check(const struct sgx2_sim_config *cfg)
 
 	if (cfg->kernel > SGX2_SIM_KERNEL_5_X || cfg->sgx2 > 1 ||
 	    cfg->page_delay_ns > 1000000000u || cfg->null_driver > 1 ||
-	    cfg->reserved0)
+	    cfg->reserved0 || !epc_size_ok(cfg->epc_size))
 		return -EINVAL;
 	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
 		if (cfg->reserved[i])
@@ -56,10 +68,41 @@ static long long env_number(const char *s)
 	return v;
 }
 
+/*
+ * Bytes with an optional K, M or G suffix (powers of 1024), a multiple of
+ * the page size and not 0; or 0 for anything else.
+ */
+static uint64_t env_size(const char *s)
+{
+	unsigned long long v;
+	unsigned int shift = 0;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (*end || v > (SGX2_SIM_EPC_SIZE_MAX >> shift))
+		return 0;
+	v <<= shift;
+	return epc_size_ok(v) ? v : 0;
+}
+
 static void read_env(void)
 {
 	int saved_errno = errno;
 	const char *s;
+	uint64_t size;
 	long long v;
 
 	sgx2_sim_config_init(&defaults);
@@ -74,6 +117,9 @@ static void read_env(void)
 	v = env_number(getenv("SGX2_SIM_PAGE_DELAY_NS"));
 	if (v > 0 && v <= 1000000000)
 		defaults.page_delay_ns = (uint64_t)v;
+	size = env_size(getenv("SGX2_SIM_EPC_SIZE"));
+	if (size)
+		defaults.epc_size = size;
 	if (env_number(getenv("SGX2_SIM_DEVICE")) == 1)
 		atomic_store(&device, 1);
 	env_faults = getenv("SGX2_SIM_FAULTS");

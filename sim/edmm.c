@@ -81,7 +81,7 @@ static int load(struct sim_encl *e, unsigned int nr, uint64_t idx,
 static void done(struct sim_page *p, unsigned int nr, uint64_t arg)
 {
 	p->last_nr = (uint8_t)nr;
-	p->last_arg = arg;
+	p->last_arg = (uint8_t)arg; /* permissions or a page type: 8 bits */
 }
 
 /* The ETRACK flow after EMODPR/EMODT: it fails only when injected. */
@@ -232,6 +232,8 @@ static long page_loop(struct sim_encl *e, unsigned int nr, uint64_t offset,
 		if (!ret)
 			ret = step(e, p, addr, nr, c / SIM_PAGE, arg, &code);
 		*result = code;
+		/* The page's EPCM state may have changed even if it failed. */
+		sim__prot_sync(e, addr, addr + SIM_PAGE);
 		pthread_mutex_unlock(&e->lock);
 		if (ret)
 			break;

@@ -30,11 +30,6 @@
 
 #include "internal.h"
 
-/* The CPU modelled, as CPUID leaf 0x12 would report it: the ATTRIBUTES,
- * XFRM and MISCSELECT bits an enclave may set. */
-#define CPU_ATTRIBUTES 0xb6ull /* DEBUG MODE64BIT PROVISIONKEY EINITTOKEN KSS */
-#define CPU_XFRM 0x7ull	       /* x87, SSE, AVX */
-#define CPU_MISCSELECT 0x1u    /* EXINFO */
 /* What the kernel lets an enclave have without /dev/sgx_provision, which
  * the model has not. */
 #define KERNEL_ATTRIBUTES (SIM_ATTR_DEBUG | SIM_ATTR_MODE64BIT | SIM_ATTR_KSS)
@@ -66,23 +61,30 @@ static uint32_t u32_at(const unsigned char *p)
 	return v;
 }
 
-/* sgx_ioc_enclave_init() and sgx_encl_init() before EINIT. */
+/*
+ * sgx_ioc_enclave_init() and sgx_encl_init() before EINIT. The bits the
+ * CPU offers are those of CPUID leaf 0x12, the simulator's answer: the
+ * kernel refuses the others where the SIGSTRUCT's masks have a 1.
+ */
 static int kernel_checks(const struct sim_encl *e, const unsigned char *ss)
 {
-	uint32_t vendor = u32_at(ss + SIM_SS_VENDOR);
+	uint32_t vendor = u32_at(ss + SIM_SS_VENDOR), misc[4], attr[4];
 
 	if (vendor != 0x0000 && vendor != 0x8086)
 		return -EINVAL;
 	if (e->attributes & ~KERNEL_ATTRIBUTES)
 		return -EACCES;
+	sgx2_sim_cpuid(0x12, 0, misc); /* EBX: MISCSELECT */
+	sgx2_sim_cpuid(0x12, 1, attr); /* EBX:EAX ATTRIBUTES, EDX:ECX XFRM */
 	if (u64_at(ss + SIM_SS_ATTRIBUTES) & u64_at(ss + SIM_SS_ATTRMASK) &
-	    ~CPU_ATTRIBUTES)
+	    ~((uint64_t)attr[1] << 32 | attr[0]))
 		return -EINVAL;
 	if (u32_at(ss + SIM_SS_MISCSELECT) & u32_at(ss + SIM_SS_MISCMASK) &
-	    ~CPU_MISCSELECT)
+	    ~misc[1])
 		return -EINVAL;
 	if (u64_at(ss + SIM_SS_ATTRIBUTES + 8) &
-	    u64_at(ss + SIM_SS_ATTRMASK + 8) & ~CPU_XFRM)
+	    u64_at(ss + SIM_SS_ATTRMASK + 8) &
+	    ~((uint64_t)attr[3] << 32 | attr[2]))
 		return -EINVAL;
 	return 0;
 }

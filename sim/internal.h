@@ -12,6 +12,7 @@
 #define SGX2_SIM_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -23,8 +24,9 @@
 
 #define SIM_PAGE 4096ull
 #define SIM_PAGE_SHIFT 12
-#define SIM_MAX_SIZE (1ull << 40) /* the model's MaxEnclaveSize_64 */
-#define SIM_LEAF_PAGES 512u	  /* pages per page-table leaf */
+#define SIM_MAX_SIZE_LOG2 40u /* the model's MaxEnclaveSize_64 */
+#define SIM_MAX_SIZE (1ull << SIM_MAX_SIZE_LOG2)
+#define SIM_LEAF_PAGES 512u /* pages per page-table leaf */
 
 /* SECINFO bits (SDM); the kernel headers name only the first three. */
 #define SIM_R 0x1u
@@ -68,9 +70,34 @@
 #define SIM_PF_P 0x1u
 #define SIM_PF_W 0x2u
 #define SIM_PF_U 0x4u
+#define SIM_PF_I 0x10u
 #define SIM_PF_SGX 0x8000u
+#define SIM_VEC_UD 6u
 #define SIM_VEC_GP 13u
 #define SIM_VEC_PF 14u
+
+/* ENCLU leaves (EAX). */
+#define SIM_EREPORT 0u
+#define SIM_EGETKEY 1u
+#define SIM_EENTER 2u
+#define SIM_ERESUME 3u
+#define SIM_EEXIT 4u
+#define SIM_EACCEPT 5u
+#define SIM_EMODPE 6u
+#define SIM_EACCEPTCOPY 7u
+
+/* TCS fields (SDM "Layout of Thread Control Structure"). */
+#define SIM_TCS_STATE 0u
+#define SIM_TCS_FLAGS 8u
+#define SIM_TCS_OSSA 16u
+#define SIM_TCS_CSSA 24u
+#define SIM_TCS_NSSA 28u
+#define SIM_TCS_OENTRY 32u
+#define SIM_TCS_AEP 40u
+#define SIM_TCS_OFSBASE 48u
+#define SIM_TCS_OGSBASE 56u
+#define SIM_TCS_RESERVED 72u /* to the end of the page: must be 0 */
+#define SIM_TCS_ACTIVE 1u    /* STATE while a thread is inside */
 
 /* SIGSTRUCT (1808 bytes), by offset: the uapi header has no layout. */
 #define SIM_SS_SIZE 1808
@@ -106,8 +133,23 @@ struct sim_page {
 	uint8_t epcm_perms; /* EPCM R/W/X, SECINFO layout */
 	uint8_t epcm_state; /* EPCM PENDING/MODIFIED/PR, SECINFO layout */
 	uint8_t pte;	    /* a PTE maps it in this process */
+	uint8_t host_prot;  /* PROT_* the host mapping has now (protect.c) */
 	uint8_t last_nr;    /* ioctl nr of the last completed EDMM step, or 0 */
-	uint64_t last_arg;  /* its argument (permissions or page type) */
+	uint8_t last_arg;   /* its argument (permissions or page type) */
+};
+
+/* How an instruction reaches memory. */
+enum sim_access {
+	SIM_ACC_READ,
+	SIM_ACC_WRITE,
+	SIM_ACC_EXEC,
+};
+
+/* An exception the model raises, as the CPU reports it. */
+struct sim_exc {
+	uint16_t vector;
+	uint16_t error_code;
+	uint64_t addr;
 };
 
 /* A mapping of the enclave file: [start, end), with the PROT it was given. */
@@ -132,6 +174,29 @@ struct sim_op {
 	uint64_t end;  /* EACCEPT range: end of the range */
 	uint64_t arg;  /* SECINFO flags or the value to write */
 	uint64_t done; /* EACCEPT range: bytes accepted so far */
+};
+
+/* FS and GS bases, as the signal entry (sigentry.S) reads and loads them. */
+struct sim_bases {
+	uint64_t fs;
+	uint64_t gs;
+};
+
+/*
+ * A thread that runs enclave code (thread.c). While inside, @e holds a
+ * reference and the TCS page's STATE is ACTIVE.
+ */
+struct sim_thread {
+	struct sim_bases host; /* first: sigentry.S loads it; the bases */
+			       /* outside, given back at EEXIT and AEX */
+	struct sim_bases encl; /* the enclave's, when the signal came */
+	atomic_int tid;	       /* the owner, 0 when free */
+	atomic_int inside;     /* running enclave code */
+	struct sim_encl *e;
+	uint64_t tcs;
+	uint64_t fault_rip; /* a fault that keeps coming back (native.c) */
+	uint64_t fault_addr;
+	unsigned int fault_repeats;
 };
 
 struct sim_tcs {
@@ -163,10 +228,10 @@ struct sim_encl {
 	int initialized;
 	uint64_t base;
 	uint64_t size;
-	uint64_t attributes; /* SECS.ATTRIBUTES.FLAGS */
-	uint64_t xfrm;	     /* SECS.ATTRIBUTES.XFRM */
-	uint32_t ssaframesize;
+	uint64_t attributes;   /* SECS.ATTRIBUTES.FLAGS */
+	uint32_t ssaframesize; /* SECS.SSAFRAMESIZE, pages */
 	uint32_t miscselect;
+	uint64_t xfrm; /* SECS.ATTRIBUTES.XFRM */
 	/* SECS.MRENCLAVE: the records of ECREATE, EADD and EEXTEND so far;
 	 * SECS.MRSIGNER, set by EINIT; the SGX code of the last EINIT. */
 	struct sim_sha256 mrenclave;
@@ -196,6 +261,7 @@ struct sim_encl {
 extern pthread_mutex_t sim__registry_lock;
 extern atomic_uint sim__nencl;
 int sim__lookup(int fd, struct sim_encl **out);
+struct sim_encl *sim__encl_at(uint64_t addr);
 void sim__put(struct sim_encl *e);
 struct sim_encl *sim__find_locked(dev_t dev, ino_t ino);
 struct sim_encl *sim__first_locked(void);
@@ -205,6 +271,7 @@ int sim__fd_alive(const struct sim_encl *e);
 /* config.c */
 void sim__default_config(struct sgx2_sim_config *cfg);
 int sim__config_check(const struct sgx2_sim_config *cfg);
+uint64_t sim__epc_size(const struct sgx2_sim_config *cfg);
 int sim__device_enabled(void);
 const char *sim__env_faults(void);
 
@@ -260,7 +327,73 @@ long sim__ioc_restrict(struct sim_encl *e, void *arg);
 long sim__ioc_modify(struct sim_encl *e, void *arg);
 long sim__ioc_remove(struct sim_encl *e, void *arg);
 
-/* enclu.c */
+/* epcm.c: the enclave side of the model (enclave lock held) */
+int sim__raise(struct sim_exc *x, uint16_t vector, uint16_t ec, uint64_t addr);
+int sim__gp(struct sim_exc *x);
+int sim__epcm_fault(struct sim_exc *x, uint64_t addr, enum sim_access acc);
+int sim__translate(struct sim_encl *e, uint64_t addr, enum sim_access acc,
+		   struct sim_page **out, struct sim_exc *x);
+int sim__epcm_allows(const struct sim_page *p, enum sim_access acc);
+unsigned int sim__epcm_prot(const struct sim_page *p);
+int sim__access(struct sim_encl *e, uint64_t addr, enum sim_access acc,
+		struct sim_page **out, struct sim_exc *x);
+int sim__eaccept(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
+		 uint64_t *code, struct sim_exc *x);
+int sim__emodpe(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
+		struct sim_exc *x);
+int sim__eacceptcopy(struct sim_encl *e, uint64_t dst, uint64_t src,
+		     uint64_t secinfo, uint64_t *code, struct sim_exc *x);
+
+/* protect.c: host page protection = mapping and EPCM (enclave lock held) */
+void sim__prot_sync(struct sim_encl *e, uint64_t start, uint64_t end);
+
+/* ssa.c: TCS and SSA frames in the enclave's pages (enclave lock held) */
+uint64_t sim__rd64(const struct sim_encl *e, uint64_t addr);
+uint32_t sim__rd32(const struct sim_encl *e, uint64_t addr);
+void sim__wr64(struct sim_encl *e, uint64_t addr, uint64_t v);
+void sim__wr32(struct sim_encl *e, uint64_t addr, uint32_t v);
+uint64_t sim__xsave_size(uint64_t xfrm);
+uint64_t sim__ssa_frame(const struct sim_encl *e, uint64_t tcs, uint32_t cssa);
+int sim__ssa_check(struct sim_encl *e, uint64_t frame, struct sim_exc *x);
+int sim__ssa_xsave_ok(const struct sim_encl *e, uint64_t frame);
+uint64_t sim__ssa_rip(const struct sim_encl *e, uint64_t frame);
+void sim__ssa_bases(const struct sim_encl *e, uint64_t frame,
+		    struct sim_bases *b);
+struct ucontext_t;
+void sim__ssa_enter(struct sim_encl *e, uint64_t frame,
+		    const struct ucontext_t *uc);
+void sim__ssa_aex(struct sim_encl *e, uint64_t frame, struct ucontext_t *uc,
+		  const struct sim_bases *encl, const struct sim_exc *x,
+		  uint64_t tcs, uint64_t aep);
+void sim__ssa_resume(struct sim_encl *e, uint64_t frame, struct ucontext_t *uc);
+
+/* native.c: enclave code running natively */
+int sim__is_enclu(const struct ucontext_t *uc);
+int sim__tcs_busy(struct sim_encl *e, uint64_t tcs);
+const struct sim_bases *sim__native(int sig, siginfo_t *si,
+				    struct ucontext_t *uc,
+				    const struct sim_bases *cur,
+				    struct sim_thread *t);
+
+/* signal.c */
+extern int sim__fsgsbase;
+void sim__signals_init(void);
+int sim__altstack_ensure(void);
+void sim__signal_app(int sig, siginfo_t *si, struct ucontext_t *uc);
+void sim__deliver(struct ucontext_t *uc, const struct sim_exc *x);
+
+/* vdso.c */
+const void *sim__vdso_image(void);
+int sim__vdso_fixup(struct ucontext_t *uc, const struct sim_exc *x);
+int sim__vdso_hw_exception(int sig, const siginfo_t *si, struct ucontext_t *uc);
+
+/* thread.c */
+struct sim_thread *sim__thread_inside(void);
+struct sim_thread *sim__thread_claim(void);
+void sim__thread_enter(struct sim_thread *t);
+void sim__thread_leave(struct sim_thread *t);
+
+/* enclave-calls.c */
 void sim__tcs_forget(struct sim_encl *e, uint64_t addr);
 void sim__tcs_free(struct sim_encl *e);
 

@@ -93,7 +93,10 @@ int sim__clip(const struct sim_encl *e, uint64_t *start, uint64_t *end)
 	return *start < *end;
 }
 
-/* Page tables of [start, end) are gone (munmap, zap): PTEs not present. */
+/*
+ * Page tables of [start, end) are gone (munmap, a mapping replaced): PTEs
+ * not present, and nothing of the host mapping left (protect.c).
+ */
 void sim__page_zap(struct sim_encl *e, uint64_t start, uint64_t end)
 {
 	struct sim_page *p;
@@ -106,8 +109,10 @@ void sim__page_zap(struct sim_encl *e, uint64_t start, uint64_t end)
 		if (a >= end)
 			break;
 		p = sim__page(e, a);
-		if (p)
+		if (p) {
 			p->pte = 0;
+			p->host_prot = PROT_NONE;
+		}
 	}
 }
 

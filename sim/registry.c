@@ -60,6 +60,21 @@ int sim__lookup(int fd, struct sim_encl **out)
 	return 0;
 }
 
+/* The enclave whose range holds @addr, with a reference; or NULL. */
+struct sim_encl *sim__encl_at(uint64_t addr)
+{
+	struct sim_encl *e;
+
+	pthread_mutex_lock(&sim__registry_lock);
+	for (e = enclaves; e; e = e->next)
+		if (e->created && addr - e->base < e->size)
+			break;
+	if (e)
+		e->refs++;
+	pthread_mutex_unlock(&sim__registry_lock);
+	return e;
+}
+
 static void encl_free(struct sim_encl *e)
 {
 	sim__pages_free(e);
@@ -163,6 +178,8 @@ SIM_EXPORT int sgx2_sim_open(int flags)
 
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
+	/* Enclave code may run from now on (native.c). */
+	sim__signals_init();
 	script = sim__env_faults();
 	if (script && *script) {
 		err = sim__parse_script(script, &rules, &nrules);

@@ -11,11 +11,12 @@
  *  - the file offset is ignored: the address selects the enclave page.
  *
  * The range really is mapped: inside the enclave range from the memfd at
- * file offset = enclave offset (so the bytes are the page contents the
- * model uses), elsewhere (before CREATE, or outside the range) with
- * PROT_NONE anonymous memory, since the kernel has no page there either.
- * Each mapping is remembered with the PROT it was given: that is what the
- * enclave-side accesses check, as the CPU checks the page tables.
+ * file offset = enclave offset (so enclave code running there reads and
+ * runs the page contents the model uses), elsewhere (before CREATE, or
+ * outside the range) with PROT_NONE anonymous memory, since the kernel has
+ * no page there either. Each mapping is remembered with the PROT it was
+ * given, as the CPU's page tables would have it; each page of it really
+ * gets that PROT narrowed by the EPCM (protect.c).
  *
  * VMA arrays change only with the registry lock and the enclave lock both
  * held, so either lock is enough to read them. Unlike the kernel, a
@@ -185,20 +186,17 @@ static int may_map(const struct sim_encl *e, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/*
+ * The memfd at file offset = enclave offset, PROT_NONE: each page then
+ * gets what its VMA and the EPCM allow (sim__prot_sync, protect.c).
+ */
 static int map_file(const struct sim_encl *e, int fd, uint64_t start,
-		    uint64_t end, int prot)
+		    uint64_t end)
 {
-	void *at = (void *)(uintptr_t)start;
-	size_t len = end - start;
-	off_t off = (off_t)(start - e->base);
-	void *p;
+	void *p = sim__sys_mmap((void *)(uintptr_t)start, end - start,
+				PROT_NONE, MAP_SHARED | MAP_FIXED, fd,
+				(off_t)(start - e->base));
 
-	p = sim__sys_mmap(at, len, prot, MAP_SHARED | MAP_FIXED, fd, off);
-	/* A noexec memfd: the model never executes enclave code anyway. */
-	if (p == MAP_FAILED && (prot & PROT_EXEC) &&
-	    (errno == EPERM || errno == EACCES))
-		p = sim__sys_mmap(at, len, prot & ~PROT_EXEC,
-				  MAP_SHARED | MAP_FIXED, fd, off);
 	return p == MAP_FAILED ? -errno : 0;
 }
 
@@ -211,9 +209,8 @@ static int map_none(uint64_t start, uint64_t end)
 	return p == MAP_FAILED ? -errno : 0;
 }
 
-/* Really map [start, end) of an enclave VMA with @prot (see the top). */
-static int back(const struct sim_encl *e, int fd, uint64_t start, uint64_t end,
-		int prot)
+/* Really map [start, end) of an enclave VMA (see the top). */
+static int back(const struct sim_encl *e, int fd, uint64_t start, uint64_t end)
 {
 	uint64_t in_s = start, in_e = end;
 	int err = 0;
@@ -223,27 +220,10 @@ static int back(const struct sim_encl *e, int fd, uint64_t start, uint64_t end,
 	if (start < in_s)
 		err = map_none(start, in_s);
 	if (!err)
-		err = map_file(e, fd, in_s, in_e, prot);
+		err = map_file(e, fd, in_s, in_e);
 	if (!err && in_e < end)
 		err = map_none(in_e, end);
 	return err;
-}
-
-/* mprotect() of an enclave VMA piece: only the file-backed part. */
-static int protect(const struct sim_encl *e, uint64_t start, uint64_t end,
-		   int prot)
-{
-	void *at;
-
-	if (!sim__clip(e, &start, &end))
-		return 0;
-	at = (void *)(uintptr_t)start;
-	if (!sim__sys_mprotect(at, end - start, prot))
-		return 0;
-	if ((prot & PROT_EXEC) && (errno == EPERM || errno == EACCES) &&
-	    !sim__sys_mprotect(at, end - start, prot & ~PROT_EXEC))
-		return 0;
-	return -errno;
 }
 
 int sim__vma_remap_created(struct sim_encl *e, int fd)
@@ -256,11 +236,11 @@ int sim__vma_remap_created(struct sim_encl *e, int fd)
 
 		if (!sim__clip(e, &s, &t))
 			continue;
-		err = map_file(e, fd, s, t, e->vmas[i].prot);
+		err = map_file(e, fd, s, t);
 		if (err)
 			return err;
 	}
-	return 0;
+	return 0; /* no page yet: PROT_NONE is right everywhere */
 }
 
 /*
@@ -342,9 +322,11 @@ static void *encl_mmap(struct sim_encl *e, int fd, void *addr, size_t len,
 	}
 	forget_all(start, end, e);
 	pthread_mutex_lock(&e->lock);
-	err = back(e, fd, start, end, prot);
+	err = back(e, fd, start, end);
 	if (!err)
 		err = vma_insert(e, start, end, prot);
+	if (!err)
+		sim__prot_sync(e, start, end);
 	pthread_mutex_unlock(&e->lock);
 	if (err)
 		return fail_ptr(err);
@@ -485,9 +467,9 @@ static int encl_mprotect(uint64_t start, uint64_t end, int prot)
 		}
 		t = v->end < end ? v->end : end;
 		pthread_mutex_lock(&e->lock);
-		err = protect(e, cur, t, prot);
+		err = vma_set_prot(e, cur, t, prot);
 		if (!err)
-			err = vma_set_prot(e, cur, t, prot);
+			sim__prot_sync(e, cur, t);
 		pthread_mutex_unlock(&e->lock);
 		if (err)
 			return err;

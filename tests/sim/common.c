@@ -99,6 +99,13 @@ void eaccept_ok(struct fx *fx, uint64_t addr, uint64_t secinfo)
 	assert_int_equal(fx->run.ret, 0);
 }
 
+void tcs_init(struct fx *fx, uint64_t addr, uint64_t ossa)
+{
+	put_ok(fx, addr + 16, ossa);	   /* OSSA */
+	put_ok(fx, addr + 24, 1ull << 32); /* CSSA 0, NSSA 1 */
+	put_ok(fx, addr + 32, TEXT_OFF);   /* OENTRY */
+}
+
 static struct ioc finish(int ret, uint64_t result, uint64_t count)
 {
 	struct ioc r = { .ret = ret,

@@ -62,6 +62,12 @@ struct sgx2_sim_run *run1(struct fx *fx);
 void put_ok(struct fx *fx, uint64_t addr, uint64_t value);
 uint64_t get_ok(struct fx *fx, uint64_t addr);
 void eaccept_ok(struct fx *fx, uint64_t addr, uint64_t secinfo);
+/*
+ * Fill the page at @addr with a TCS, as an enclave does before it makes
+ * the page a TCS (EACCEPT checks the contents): OSSA @ossa, NSSA 1,
+ * OENTRY the code segment, everything else 0.
+ */
+void tcs_init(struct fx *fx, uint64_t addr, uint64_t ossa);
 
 /* The raw ioctls, selftest style: ret, and errno saved (0 on success). */
 struct ioc {

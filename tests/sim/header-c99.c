@@ -9,7 +9,7 @@ SIZE_IS(sgx2_sim_layout, 40);
 SIZE_IS(sgx2_sim_info, 40);
 SIZE_IS(sgx2_sim_run, 64);
 SIZE_IS(sgx2_sim_fault, 56);
-SIZE_IS(sgx2_sim_stats, 192);
+SIZE_IS(sgx2_sim_stats, 520);
 SIZE_IS(sgx2_sim_page, 56);
 
 int main(void)

@@ -3,7 +3,9 @@
  * An unmodified loader's view: this program is not linked with the
  * simulator. Run with LD_PRELOAD=libsgx2-sim.so.0 and SGX2_SIM_DEVICE=1,
  * its open("/dev/sgx_enclave") gets a simulated enclave and its raw
- * ioctl()/mmap()/mprotect() calls reach the simulator. The enclave side
+ * ioctl()/mmap()/mprotect() calls reach the simulator, and its stat() of
+ * the device path, as the kernel selftests make, describes a character
+ * device. The enclave side
  * is found with dlsym(), as a test harness without a link-time dependency
  * would. The SIGSTRUCT is signed as a signing tool would sign it, with the
  * examples' measure.c and sigstruct.c. With --expect-eagain,
@@ -22,6 +24,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <asm/sgx.h>
@@ -99,11 +103,16 @@ int main(int argc, char **argv)
 	uint64_t area, base;
 	struct run run = { 0 };
 	eaccept_fn eaccept_range;
+	struct stat st;
 	void *src, *p;
 	int fd, fds[2];
 
 	fd = open("/dev/sgx_enclave", O_RDWR | O_CLOEXEC);
 	CHECK(fd >= 0); /* fails unless the simulator is preloaded */
+	CHECK(stat("/dev/sgx_enclave", &st) == 0);
+	CHECK(S_ISCHR(st.st_mode) && major(st.st_rdev) == 10 &&
+	      minor(st.st_rdev) == 125);
+	CHECK(stat("/dev/null", &st) == 0 && major(st.st_rdev) == 1);
 
 	/* The loader's reservation, CREATE, ADD_PAGES, INIT, mappings. */
 	p = mmap(NULL, 2 * SIZE, PROT_NONE, MAP_SHARED, fd, 0);

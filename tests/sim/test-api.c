@@ -79,7 +79,13 @@ static void bad_configurations_are_refused(void **state)
 	cfg.page_delay_ns = 1000000001;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	sgx2_sim_config_init(&cfg);
-	cfg.reserved[2] = 1;
+	cfg.reserved[1] = 1;
+	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
+	sgx2_sim_config_init(&cfg);
+	cfg.epc_size = 4096 + 1;
+	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
+	assert_int_equal(sgx2_sim_set_default_config(&cfg), -EINVAL);
+	cfg.epc_size = SGX2_SIM_EPC_SIZE_MAX + 4096;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	sgx2_sim_config_init(&cfg);
 	cfg.reserved0 = 1;

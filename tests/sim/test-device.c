@@ -4,6 +4,9 @@
  * the enclave outliving its last descriptor while mapped, and everything
  * that is not a simulated enclave passing through to the system.
  */
+/* stat() and stat64() by their own names, not one renamed to the other. */
+#undef _FILE_OFFSET_BITS
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,9 +14,116 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common.h"
+
+/* glibc's pre-2.33 entry points, still exported, no longer declared. */
+typedef int xstat_fn(int, const char *, struct stat *);
+typedef int xstat64_fn(int, const char *, struct stat64 *);
+typedef int fxstatat_fn(int, int, const char *, struct stat *, int);
+typedef int fxstatat64_fn(int, int, const char *, struct stat64 *, int);
+xstat_fn __xstat, __lxstat;
+xstat64_fn __xstat64, __lxstat64;
+fxstatat_fn __fxstatat;
+fxstatat64_fn __fxstatat64;
+
+#define DEV "/dev/sgx_enclave"
+
+static void assert_device(const struct stat *st)
+{
+	assert_true(S_ISCHR(st->st_mode));
+	assert_int_equal(st->st_mode & 07777, 0666);
+	assert_int_equal(major(st->st_rdev), 10);
+	assert_int_equal(minor(st->st_rdev), 125);
+	assert_int_equal(st->st_uid, 0);
+	assert_int_equal(st->st_nlink, 1);
+	assert_int_equal(st->st_size, 0);
+}
+
+/* Every stat entry point, on @path; 0 when all of them succeeded. */
+static int stat_all(const char *path, struct stat *st)
+{
+	struct stat64 st64;
+	struct statx stx;
+	int bad = 0;
+
+	bad |= stat(path, st);
+	bad |= stat64(path, &st64);
+	bad |= memcmp(st, &st64, sizeof(*st)) != 0;
+	bad |= lstat(path, st) | lstat64(path, &st64);
+	bad |= fstatat(AT_FDCWD, path, st, 0);
+	bad |= fstatat64(AT_FDCWD, path, &st64, AT_SYMLINK_NOFOLLOW);
+	bad |= __xstat(1, path, st) | __xstat64(1, path, &st64);
+	bad |= __lxstat(1, path, st) | __lxstat64(1, path, &st64);
+	bad |= __fxstatat(1, AT_FDCWD, path, st, 0);
+	bad |= __fxstatat64(1, AT_FDCWD, path, &st64, 0);
+	bad |= memcmp(st, &st64, sizeof(*st)) != 0;
+	bad |= statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx);
+	bad |= !S_ISCHR(stx.stx_mode) != !S_ISCHR(st->st_mode);
+	bad |= stx.stx_rdev_major != major(st->st_rdev) ||
+	       stx.stx_rdev_minor != minor(st->st_rdev) ||
+	       stx.stx_ino != st->st_ino;
+	return bad;
+}
+
+static void device_path_stats_as_the_simulators_node(void **state)
+{
+	struct stat st;
+	void *none;
+	int fd;
+
+	(void)state;
+	assert_int_equal(sgx2_sim_set_device(1), 0);
+	fd = open(DEV, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	/* What the selftests do right after the open. */
+	assert_int_equal(stat(DEV, &st), 0);
+	assert_device(&st);
+	assert_int_equal(stat_all(DEV, &st), 0);
+	assert_device(&st);
+	/* The kernel's answers to bad arguments. */
+	none = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(none != MAP_FAILED);
+	errno = 0;
+	assert_int_equal(stat(DEV, none), -1);
+	assert_int_equal(errno, EFAULT);
+	assert_int_equal(munmap(none, PAGE), 0);
+	assert_int_equal(fstatat(AT_FDCWD, DEV, &st, 0x1), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(__xstat(3, DEV, &st), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(close(fd), 0);
+
+	/* Off: the system's answer (ENOENT without SGX). */
+	assert_int_equal(sgx2_sim_set_device(0), 0);
+	if (stat(DEV, &st) == 0)
+		assert_int_equal(major(st.st_rdev), 10); /* a real driver */
+	else
+		assert_int_equal(errno, ENOENT);
+}
+
+static void other_paths_stat_as_the_system_says(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(sgx2_sim_set_device(1), 0);
+	assert_int_equal(stat_all("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(major(st.st_rdev), 1);
+	assert_int_equal(minor(st.st_rdev), 3);
+	assert_int_equal(stat_all(".", &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	errno = 0;
+	assert_int_equal(stat("/nonexistent/sgx_enclave", &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(lstat("/dev/sgx_enclave/", &st), -1); /* not exact */
+	assert_int_not_equal(errno, 0);
+	assert_int_equal(sgx2_sim_set_device(0), 0);
+}
 
 static void device_path_opens_a_simulator_when_enabled(void **state)
 {
@@ -189,6 +299,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(device_path_opens_a_simulator_when_enabled),
 		cmocka_unit_test(other_paths_are_not_redirected),
+		cmocka_unit_test(device_path_stats_as_the_simulators_node),
+		cmocka_unit_test(other_paths_stat_as_the_system_says),
 		T(duplicated_descriptor_reaches_the_same_enclave),
 		cmocka_unit_test(
 			mapping_keeps_the_enclave_after_the_last_close),

@@ -229,7 +229,7 @@ static void xfrm_or_miscselect_not_matching_give_invalid_attribute(void **state)
 	struct raw *r = *state;
 
 	build_signed(r);
-	r->ss.body.xfrm = 0x7; /* AVX too */
+	r->ss.body.xfrm = 0x1; /* x87 only; the SECS has SSE too */
 	raw_resign(r);
 	refused(r, 2);
 	r->ss.body.xfrm = SGX_XFRM_LEGACY;
@@ -261,8 +261,9 @@ static void checks_come_in_the_sdm_order(void **state)
 }
 
 /* sgx_encl_init(): attributes the kernel does not allow without
- * /dev/sgx_provision are EACCES; bits the CPU lacks, under the
- * SIGSTRUCT's masks, EINVAL. Neither runs EINIT: the code stays. */
+ * /dev/sgx_provision are EACCES; bits the CPU lacks (CPUID leaf 0x12),
+ * under the SIGSTRUCT's masks, EINVAL. Neither runs EINIT: the code
+ * stays. */
 static void kernel_checks_come_first_and_run_no_einit(void **state)
 {
 	struct raw *r = *state;
@@ -289,7 +290,7 @@ static void kernel_refuses_reserved_bits_under_the_masks(void **state)
 	r->ss.body.miscselect = 2;
 	assert_int_equal(raw_init(r), EINVAL);
 	r->ss.body.miscselect = 0;
-	r->ss.body.xfrm |= 1ull << 20;
+	r->ss.body.xfrm |= 1ull << 63; /* reserved in XCR0 */
 	assert_int_equal(raw_init(r), EINVAL);
 	r->ss.body.xfrm = SGX_XFRM_LEGACY;
 	r->ss.header.vendor = 1;

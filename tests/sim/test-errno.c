@@ -300,8 +300,10 @@ static void modify_to_reg_gives_einval_written_back(void **state)
 /* Make the heap page @i a TCS the enclave has accepted. */
 static void heap_to_tcs(struct fx *fx, uint64_t i)
 {
-	struct ioc r = modt(fx->fd, HEAP_OFF + i * PAGE, PAGE, TCS);
+	struct ioc r;
 
+	tcs_init(fx, fx->base + HEAP_OFF + i * PAGE, DATA_OFF);
+	r = modt(fx->fd, HEAP_OFF + i * PAGE, PAGE, TCS);
 	assert_int_equal(r.ret, 0);
 	eaccept_ok(fx, fx->base + HEAP_OFF + i * PAGE, ACCEPT_TCS);
 }

@@ -443,9 +443,8 @@ static void tcs_create_through_the_flows(void **state)
 	assert_int_equal(r.accepted, 3 * PAGE);
 	pg = page_at(fx->fd, tcs);
 	assert_int_equal(pg.present && !pg.pending, 1);
-	/* INIT_TCS_PAGE: OSSA and OENTRY, written from inside. */
-	put_ok(fx, fx->base + tcs + 16, dyn + 2 * PAGE);
-	put_ok(fx, fx->base + tcs + 32, TEXT_OFF);
+	/* INIT_TCS_PAGE, written from inside. */
+	tcs_init(fx, fx->base + tcs, dyn + 2 * PAGE);
 
 	assert_int_equal(sgx2_add_tcs(e, tcs, PAGE, &sc->cb, NULL, &r), 0);
 	assert_int_equal(r.changed, PAGE);
@@ -487,6 +486,7 @@ static void add_tcs_fixes_up_an_rwx_mapping(void **state)
 	assert_int_equal(
 		sgx2_grow(e, dyn, PAGE, SGX2_FLOW_NO_MMAP, &sc->cb, NULL, &r),
 		0);
+	tcs_init(fx, fx->base + dyn, DATA_OFF);
 	assert_int_equal(sgx2_add_tcs(e, dyn, PAGE, &sc->cb, NULL, &r), 0);
 	assert_int_equal(page_at(fx->fd, dyn).epcm_type,
 			 SGX2_SIM_PAGE_TYPE_TCS);

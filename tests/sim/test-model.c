@@ -373,6 +373,7 @@ static void entry_through_unaccepted_tcs_faults_on_eenter(void **state)
 	uint64_t addr = map_free(fx, 1, RW);
 
 	eaccept_ok(fx, addr, ACCEPT_AUG);
+	tcs_init(fx, addr, DATA_OFF);
 	assert_int_equal(modt(fx->fd, fx->total, PAGE, TCS).ret, 0);
 	assert_int_equal(sgx2_sim_enter(fx->fd, run_on(fx, addr)), 0);
 	expect_fault(fx, SGX2_SIM_EENTER, 14, 0x8005, addr);
@@ -389,7 +390,8 @@ static void entry_through_interrupted_tcs_raises_gp(void **state)
 	assert_int_equal(sgx2_sim_read(fx->fd, run1(fx), fx->data), 0);
 	assert_int_equal(fx->run.function, SGX2_SIM_ERESUME);
 	assert_int_equal(sgx2_sim_enter(fx->fd, run1(fx)), 0);
-	expect_fault(fx, SGX2_SIM_EENTER, 13, 0, fx->tcs1);
+	/* A #GP has no address: the kernel's vDSO fixup reports 0. */
+	expect_fault(fx, SGX2_SIM_EENTER, 13, 0, 0);
 	/* Another TCS is free. */
 	assert_int_equal(sgx2_sim_enter(fx->fd, run_on(fx, fx->tcs2)), 0);
 	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
@@ -406,6 +408,7 @@ static void rwx_mapping_over_new_tcs_cannot_reach_it(void **state)
 	uint64_t addr = map_free(fx, 1, RWX);
 
 	eaccept_ok(fx, addr, ACCEPT_AUG);
+	tcs_init(fx, addr, DATA_OFF);
 	assert_int_equal(modt(fx->fd, fx->total, PAGE, TCS).ret, 0);
 	assert_int_equal(page_at(fx->fd, fx->total).pte, 0); /* zapped */
 	assert_int_equal(

@@ -177,7 +177,7 @@ static void tcs_create(void **state)
 	put_ok(fx, tcs + 16, fx->total + 2 * PAGE);
 	put_ok(fx, tcs + 24, 1ull << 32);
 	put_ok(fx, tcs + 32, TEXT_OFF);
-	put_ok(fx, tcs + 72, ~0ull);
+	put_ok(fx, tcs + 64, ~0ull); /* FSLIMIT, GSLIMIT */
 
 	r = modt(fx->fd, fx->total + PAGE, PAGE, SGX2_SIM_PAGE_TYPE_TCS);
 	assert_int_equal(r.ret, 0);

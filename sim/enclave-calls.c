@@ -1,16 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Inside the enclave: what code running in it would do, one entry per
- * call, with the outcome reported as the vDSO reports it.
- *
- * Every access goes the way of the hardware and the kernel's fault
- * handler: the mapping (VMA) must allow the access, else #PF without the
- * SGX bit (P set when a PTE is present); an unbacked address in an
- * accessible mapping is added by the kernel (EAUG: REG, RW, PENDING,
- * vm_max_prot_bits RWX) and the instruction runs again; a page whose PTE
- * is not present is mapped only if the VMA's PROT is within its
- * vm_max_prot_bits (else SIGBUS, reported as #PF); then the EPCM decides,
- * and its refusals are #PF with the SGX bit (0x8005 read, 0x8007 write).
+ * Inside the enclave, by API: what code running in it would do, one entry
+ * per call, with the outcome reported as the vDSO reports it. The rules
+ * are the model's (epcm.c), the same ones native enclave code meets.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,106 +12,23 @@
 
 #include "internal.h"
 
-#define PROT_RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
-
-/* SECINFO bits that must be 0 (everything but R/W/X, state and type). */
-#define SECINFO_RESERVED (~(uint64_t)0xff3f)
-
-static int report(struct sgx2_sim_run *run, uint16_t vector, uint16_t ec,
-		  uint64_t addr)
+/* The model's exception, as the vDSO reports it in @run. */
+static int report(struct sgx2_sim_run *run, const struct sim_exc *x)
 {
-	run->exception_vector = vector;
-	run->exception_error_code = ec;
-	run->exception_addr = addr;
+	run->exception_vector = x->vector;
+	run->exception_error_code = x->error_code;
+	run->exception_addr = x->addr;
 	return 1;
-}
-
-static int gp(struct sgx2_sim_run *run, uint64_t addr)
-{
-	return report(run, SIM_VEC_GP, 0, addr);
-}
-
-/* The SGX-bit #PF: the EPCM refused an access that the PTE allowed. */
-static int epcm_fault(struct sgx2_sim_run *run, uint64_t addr, int write)
-{
-	return report(run, SIM_VEC_PF,
-		      SIM_PF_SGX | SIM_PF_P | SIM_PF_U | (write ? SIM_PF_W : 0),
-		      addr);
-}
-
-static int can_eaug(const struct sim_encl *e)
-{
-	return e->cfg.sgx2 && e->cfg.kernel != SGX2_SIM_KERNEL_5_X &&
-	       e->initialized;
-}
-
-/* sgx_encl_eaug_page(): a fresh PENDING page at @addr. */
-static struct sim_page *eaug(struct sim_encl *e, uint64_t addr)
-{
-	struct sim_page *p = sim__page_alloc(e, addr);
-
-	if (!p)
-		return NULL;
-	memset(p, 0, sizeof(*p));
-	p->present = 1;
-	p->ktype = SIM_PT_REG;
-	p->max_prot = PROT_RWX;
-	p->epcm_type = SIM_PT_REG;
-	p->epcm_perms = SIM_R | SIM_W;
-	p->epcm_state = SIM_PENDING;
-	p->pte = 1;
-	memset(e->data + (addr - e->base), 0, SIM_PAGE);
-	e->stats.eaug_pages++;
-	return p;
-}
-
-/*
- * Reach the page at @addr through the page tables, as a read or a write:
- * 0 with *out set, or 1 with the exception in @run.
- */
-static int translate(struct sim_encl *e, uint64_t addr, int write,
-		     struct sim_page **out, struct sgx2_sim_run *run)
-{
-	const struct sim_vma *v = sim__vma_find(e, addr);
-	struct sim_page *p = sim__page(e, addr);
-	uint16_t ec = SIM_PF_U | (write ? SIM_PF_W : 0);
-	int present = p && p->present;
-	int allowed;
-
-	if (present && p->pte && v && v->prot != PROT_NONE)
-		ec |= SIM_PF_P;
-	allowed = v && (write ? (v->prot & PROT_WRITE) : (v->prot & PROT_RWX));
-	if (!allowed)
-		return report(run, SIM_VEC_PF, ec, addr);
-	if (!present) {
-		if (!can_eaug(e))
-			return report(run, SIM_VEC_PF, ec, addr);
-		p = eaug(e, addr);
-		if (!p)
-			return report(run, SIM_VEC_PF, ec, addr);
-	} else if (!p->pte) {
-		if (v->prot & PROT_RWX & ~p->max_prot)
-			return report(run, SIM_VEC_PF, ec, addr);
-		p->pte = 1;
-	}
-	*out = p;
-	return 0;
 }
 
 static int data_access(struct sim_encl *e, uint64_t addr, int write,
 		       uint64_t *value, struct sgx2_sim_run *run)
 {
-	uint64_t page = addr & ~(SIM_PAGE - 1);
 	struct sim_page *p;
+	struct sim_exc x;
 
-	if (translate(e, page, write, &p, run)) {
-		run->exception_addr = addr;
-		return 1;
-	}
-	if (p->epcm_type != SIM_PT_REG ||
-	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)) ||
-	    !(p->epcm_perms & (write ? SIM_W : SIM_R)))
-		return epcm_fault(run, addr, write);
+	if (sim__access(e, addr, write ? SIM_ACC_WRITE : SIM_ACC_READ, &p, &x))
+		return report(run, &x);
 	if (write)
 		memcpy(e->data + (addr - e->base), value, sizeof(*value));
 	else
@@ -127,77 +36,12 @@ static int data_access(struct sim_encl *e, uint64_t addr, int write,
 	return 0;
 }
 
-/* Requests EACCEPT refuses with #GP rather than a code. */
-static int eaccept_malformed(uint64_t s)
-{
-	uint64_t type = (s >> 8) & 0xff;
-
-	if (s & SECINFO_RESERVED)
-		return 1;
-	if ((s & SIM_W) && !(s & SIM_R))
-		return 1;
-	if (type == SIM_PT_REG)
-		return !!(s & SIM_MODIFIED);
-	if (type == SIM_PT_TCS || type == SIM_PT_TRIM)
-		return (s & SIM_PENDING) || !(s & SIM_MODIFIED);
-	return 1;
-}
-
-static int eaccept_page(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
-			struct sgx2_sim_run *run)
-{
-	struct sim_page *p;
-
-	if (!e->cfg.sgx2)
-		return gp(run, addr); /* no such ENCLU leaf on SGX1 */
-	if ((addr & (SIM_PAGE - 1)) || eaccept_malformed(secinfo))
-		return gp(run, addr);
-	/* EACCEPT reaches its target as a read. */
-	if (translate(e, addr, 0, &p, run))
-		return 1;
-	if (p->epcm_type != ((secinfo >> 8) & 0xff) ||
-	    p->epcm_perms != (secinfo & SIM_PERMS) ||
-	    p->epcm_state != (secinfo & SIM_STATE)) {
-		run->ret = SIM_PAGE_ATTRIBUTES_MISMATCH;
-		e->stats.eaccept_failed++;
-		return 0;
-	}
-	if (sim__rule_not_tracked(e, addr - e->base)) {
-		e->stats.faults_fired++;
-		e->stats.eaccept_failed++;
-		run->ret = SIM_NOT_TRACKED;
-		return 0;
-	}
-	p->epcm_state = 0;
-	run->ret = 0;
-	e->stats.eaccept_pages++;
-	return 0;
-}
-
-static int emodpe(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
-		  struct sgx2_sim_run *run)
-{
-	struct sim_page *p;
-
-	if (!e->cfg.sgx2)
-		return gp(run, addr);
-	if ((addr & (SIM_PAGE - 1)) || (secinfo & ~(uint64_t)0xff07) ||
-	    ((secinfo & SIM_W) && !(secinfo & SIM_R)))
-		return gp(run, addr);
-	if (translate(e, addr, 0, &p, run))
-		return 1;
-	if (p->epcm_type != SIM_PT_REG ||
-	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)))
-		return epcm_fault(run, addr, 0);
-	p->epcm_perms |= (uint8_t)(secinfo & SIM_PERMS);
-	p->last_nr = 0; /* the page changed: a later restrict is new work */
-	return 0;
-}
-
 /* Run @op (from where it got to): 0 when it completed, 1 on exception. */
 static int execute(struct sim_encl *e, struct sim_op *op,
 		   struct sgx2_sim_run *run)
 {
+	struct sim_exc x;
+
 	switch (op->kind) {
 	case SIM_OP_NOP:
 		return 0;
@@ -206,11 +50,13 @@ static int execute(struct sim_encl *e, struct sim_op *op,
 	case SIM_OP_WRITE:
 		return data_access(e, op->addr, 1, &op->arg, run);
 	case SIM_OP_EMODPE:
-		return emodpe(e, op->addr, op->arg, run);
+		if (sim__emodpe(e, op->addr, op->arg, &x))
+			return report(run, &x);
+		return 0;
 	case SIM_OP_EACCEPT:
 		while (op->addr < op->end) {
-			if (eaccept_page(e, op->addr, op->arg, run))
-				return 1;
+			if (sim__eaccept(e, op->addr, op->arg, &run->ret, &x))
+				return report(run, &x);
 			if (run->ret)
 				return 0;
 			op->addr += SIM_PAGE;
@@ -274,16 +120,21 @@ static int tcs_interrupt(struct sim_encl *e, uint64_t addr,
 static int eenter(struct sim_encl *e, struct sgx2_sim_run *run)
 {
 	struct sim_page *p;
+	struct sim_exc x;
 
-	if (!e->initialized || (run->tcs && tcs_find(e, run->tcs)))
-		return gp(run, run->tcs); /* not initialised; CSSA == NSSA */
+	/* Not initialised; CSSA == NSSA; a thread running natively in it. */
+	if (!e->initialized ||
+	    (run->tcs && (tcs_find(e, run->tcs) || sim__tcs_busy(e, run->tcs))))
+		return report(run, &(struct sim_exc){ .vector = SIM_VEC_GP });
 	if (!run->tcs)
 		return 0;
-	if (translate(e, run->tcs, 0, &p, run))
-		return 1;
+	if (sim__translate(e, run->tcs, SIM_ACC_READ, &p, &x))
+		return report(run, &x);
 	if (p->epcm_type != SIM_PT_TCS ||
-	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED)))
-		return epcm_fault(run, run->tcs, 0);
+	    (p->epcm_state & (SIM_PENDING | SIM_MODIFIED))) {
+		sim__epcm_fault(&x, run->tcs, SIM_ACC_READ);
+		return report(run, &x);
+	}
 	return 0;
 }
 
