@@ -10,26 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/bn.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rsa.h>
 
-static EVP_PKEY *generate(void)
-{
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-	EVP_PKEY *key = NULL;
-	BIGNUM *e = BN_new();
-
-	if (ctx && e && BN_set_word(e, 3) && EVP_PKEY_keygen_init(ctx) > 0 &&
-	    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 3072) > 0 &&
-	    EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, e) > 0)
-		EVP_PKEY_generate(ctx, &key);
-	BN_free(e);
-	EVP_PKEY_CTX_free(ctx);
-	return key;
-}
+#include "sigstruct.h"
 
 int main(int argc, char **argv)
 {
@@ -41,7 +25,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s OUT.pem\n", argv[0]);
 		return 2;
 	}
-	key = generate();
+	key = sigstruct_keygen();
 	if (!key) {
 		fprintf(stderr, "sgx2-keygen: RSA key generation failed\n");
 		ERR_print_errors_fp(stderr);

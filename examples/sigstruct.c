@@ -8,6 +8,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 
 #include "sigstruct.h"
 
@@ -132,4 +133,19 @@ out:
 	BN_free(e);
 	BN_free(m);
 	return err;
+}
+
+EVP_PKEY *sigstruct_keygen(void)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY *key = NULL;
+	BIGNUM *e = BN_new();
+
+	if (ctx && e && BN_set_word(e, 3) && EVP_PKEY_keygen_init(ctx) > 0 &&
+	    EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 8 * SGX_MODULUS_SIZE) > 0 &&
+	    EVP_PKEY_CTX_set1_rsa_keygen_pubexp(ctx, e) > 0)
+		EVP_PKEY_generate(ctx, &key);
+	BN_free(e);
+	EVP_PKEY_CTX_free(ctx);
+	return key;
 }

@@ -43,6 +43,13 @@ void sigstruct_init(struct sgx_sigstruct *ss, const uint8_t mrenclave[32],
  */
 int sigstruct_sign(struct sgx_sigstruct *ss, EVP_PKEY *key);
 
+/**
+ * sigstruct_keygen() - a new RSA-3072 key with public exponent 3
+ *
+ * Return: the key, or NULL when libcrypto fails (its error queue says why).
+ */
+EVP_PKEY *sigstruct_keygen(void);
+
 /** sigstruct_date() - today (or SOURCE_DATE_EPOCH) as BCD 0xYYYYMMDD */
 uint32_t sigstruct_date(void);
 

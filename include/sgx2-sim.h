@@ -254,8 +254,12 @@ struct sgx2_sim_layout {
  * MAP_SHARED mapping of the enclave, SGX_IOC_ENCLAVE_CREATE,
  * SGX_IOC_ENCLAVE_ADD_PAGES per segment, SGX_IOC_ENCLAVE_INIT, then maps
  * each segment. The rest of the range stays mapped PROT_NONE. The
- * enclave's counters start at zero. SGX_IOC_ENCLAVE_INIT does not check
- * a signature: there is none.
+ * enclave's counters start at zero. The SECS has SSAFRAMESIZE 1, XFRM 3
+ * and the attributes DEBUG|MODE64BIT; the pages are added without
+ * SGX_PAGE_MEASURE. There is no signing key: the enclave is measured, not
+ * signed. INIT gets a SIGSTRUCT with the MRENCLAVE the simulator measured
+ * and no signature, and EINIT skips the signature check for the enclaves
+ * this function builds (and only for them), making its other checks.
  *
  * Return: 0; -EINVAL for NULL arguments, a bad size, bad segments or
  * non-zero reserved fields; -ENOMEM; or the errno of the step that failed
@@ -275,13 +279,23 @@ int sgx2_sim_enclave_create(const struct sgx2_sim_layout *layout, int *fd,
  */
 int sgx2_sim_enclave_destroy(int fd);
 
-/* What sgx2_sim_get_info() reports. */
+/*
+ * What sgx2_sim_get_info() reports. einit_code is the SGX code of the
+ * enclave's last EINIT (0: it succeeded, or none ran yet): 1
+ * SGX_INVALID_SIG_STRUCT, 2 SGX_INVALID_ATTRIBUTE, 4
+ * SGX_INVALID_MEASUREMENT, 8 SGX_INVALID_SIGNATURE. SGX_IOC_ENCLAVE_INIT
+ * fails with EPERM for each, as on hardware, where the code reaches only
+ * the kernel log. An INIT the kernel's own checks refuse (EINVAL, EACCES,
+ * EFAULT) runs no EINIT and leaves it.
+ */
 struct sgx2_sim_info {
 	uint64_t base; /* SECS.BASE, or 0 before CREATE */
 	uint64_t size; /* SECS.SIZE, or 0 before CREATE */
 	uint32_t created;
 	uint32_t initialized;
-	uint64_t reserved[2];
+	uint32_t einit_code;
+	uint32_t reserved0;
+	uint64_t reserved;
 };
 
 /**

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Building an enclave: SGX_IOC_ENCLAVE_CREATE, ADD_PAGES, INIT (and
- * PROVISION), with the kernel's checks and errnos in its order. What the
- * model leaves out: no measurement (SGX_PAGE_MEASURE is ignored), no
- * SIGSTRUCT signature, MRENCLAVE or launch token check at INIT (only the
- * vendor field is checked), no attribute policy, no signals (ADD_PAGES
- * never stops early), no EPC pressure. ECREATE's own refusals (a size
+ * Building an enclave: SGX_IOC_ENCLAVE_CREATE, ADD_PAGES (and PROVISION),
+ * with the kernel's checks and errnos in its order, and the measurement
+ * ECREATE, EADD and EEXTEND make of it (INIT is in init.c). What the model
+ * leaves out: no signals (ADD_PAGES never stops early), no EPC pressure.
+ * ECREATE's own refusals give EIO, as an ECREATE failure does: a size
  * below two pages or above the model's 1 TiB, a base not aligned to the
- * size) give EIO, as an ECREATE failure does.
+ * size, SSAFRAMESIZE 0, a 32-bit enclave (the model has 64-bit ones only)
+ * and an XFRM without x87 and SSE state.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,22 +20,32 @@
 
 #include "internal.h"
 
-#define SECS_SIZE 0
-#define SECS_BASE 8
-#define SECS_SSAFRAMESIZE 16
-#define SECS_MISCSELECT 20
-#define SECS_ATTRIBUTES 48
-#define SECS_XFRM 56
-#define SIGSTRUCT_SIZE 1808
-#define SIGSTRUCT_VENDOR 16
 #define SECINFO_SIZE 64
+#define EEXTEND_CHUNK 256
+
+/*
+ * MRENCLAVE is SHA-256 over 64-byte records (SDM, ECREATE, EADD and
+ * EEXTEND): "ECREATE\0", SSAFRAMESIZE (u32) and SIZE (u64); "EADD\0\0\0\0",
+ * the page offset (u64) and the first 48 bytes of SECINFO; "EEXTEND\0" and
+ * the offset of a 256-byte chunk (u64), followed by the chunk. Integers are
+ * little-endian, as x86 stores them; the rest of a record is zero.
+ */
+static void measure(struct sim_encl *e, const char *tag, const void *fields,
+		    size_t n)
+{
+	unsigned char rec[64] = { 0 };
+
+	memcpy(rec, tag, strlen(tag));
+	memcpy(rec + 8, fields, n);
+	sim__sha256_update(&e->mrenclave, rec, sizeof(rec));
+}
 
 long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 {
 	struct sgx_enclave_create c;
 	uint64_t size, base, attributes, xfrm;
 	uint32_t ssaframesize, miscselect;
-	unsigned char *secs;
+	unsigned char *secs, fields[12];
 	void *data;
 	int err;
 
@@ -50,12 +60,13 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 		free(secs);
 		return -EFAULT;
 	}
-	memcpy(&size, secs + SECS_SIZE, sizeof(size));
-	memcpy(&base, secs + SECS_BASE, sizeof(base));
-	memcpy(&attributes, secs + SECS_ATTRIBUTES, sizeof(attributes));
-	memcpy(&ssaframesize, secs + SECS_SSAFRAMESIZE, sizeof(ssaframesize));
-	memcpy(&miscselect, secs + SECS_MISCSELECT, sizeof(miscselect));
-	memcpy(&xfrm, secs + SECS_XFRM, sizeof(xfrm));
+	memcpy(&size, secs + SIM_SECS_SIZE, sizeof(size));
+	memcpy(&base, secs + SIM_SECS_BASE, sizeof(base));
+	memcpy(&attributes, secs + SIM_SECS_ATTRIBUTES, sizeof(attributes));
+	memcpy(&ssaframesize, secs + SIM_SECS_SSAFRAMESIZE,
+	       sizeof(ssaframesize));
+	memcpy(&miscselect, secs + SIM_SECS_MISCSELECT, sizeof(miscselect));
+	memcpy(&xfrm, secs + SIM_SECS_XFRM, sizeof(xfrm));
 	free(secs);
 
 	/* v6.14 refuses this before ECREATE; before, ECREATE failed (EIO). */
@@ -66,6 +77,9 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 	}
 	if (size < 2 * SIM_PAGE || size > SIM_MAX_SIZE || (base & (size - 1)) ||
 	    base + size < base || base + size > (1ull << 47))
+		return -EIO;
+	if (!ssaframesize || !(attributes & SIM_ATTR_MODE64BIT) ||
+	    (xfrm & SIM_XFRM_X87_SSE) != SIM_XFRM_X87_SSE)
 		return -EIO;
 
 	if (ftruncate(fd, (off_t)size))
@@ -86,6 +100,10 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 	if (!err) {
 		e->created = 1;
 		e->data = data;
+		sim__sha256_init(&e->mrenclave);
+		memcpy(fields, &ssaframesize, sizeof(ssaframesize));
+		memcpy(fields + sizeof(ssaframesize), &size, sizeof(size));
+		measure(e, "ECREATE", fields, sizeof(fields));
 		/* Mappings made before CREATE now reach the pages. */
 		err = sim__vma_remap_created(e, fd);
 	} else {
@@ -164,6 +182,26 @@ int sim__add_page(struct sim_encl *e, uint64_t offset, uint64_t secinfo,
 	return 0;
 }
 
+/* EADD's record, then with @extend EEXTEND's for the page's 16 chunks
+ * (what the kernel does for SGX_PAGE_MEASURE). Zero pages are hashed like
+ * any other: only storing them is skipped. */
+static void measure_page(struct sim_encl *e, uint64_t offset,
+			 const unsigned char *secinfo, const unsigned char *src,
+			 int extend)
+{
+	unsigned char fields[8 + 48];
+
+	memcpy(fields, &offset, 8);
+	memcpy(fields + 8, secinfo, 48);
+	measure(e, "EADD", fields, sizeof(fields));
+	for (unsigned int c = 0; extend && c < SIM_PAGE; c += EEXTEND_CHUNK) {
+		uint64_t at = offset + c;
+
+		measure(e, "EEXTEND", &at, sizeof(at));
+		sim__sha256_update(&e->mrenclave, src + c, EEXTEND_CHUNK);
+	}
+}
+
 long sim__ioc_add_pages(struct sim_encl *e, void *arg)
 {
 	unsigned char secinfo[SECINFO_SIZE], *page;
@@ -195,6 +233,9 @@ long sim__ioc_add_pages(struct sim_encl *e, void *arg)
 		}
 		pthread_mutex_lock(&e->lock);
 		ret = sim__add_page(e, a.offset + c, flags, page);
+		if (!ret)
+			measure_page(e, a.offset + c, secinfo, page,
+				     a.flags & SGX_PAGE_MEASURE);
 		pthread_mutex_unlock(&e->lock);
 		if (ret)
 			break;
@@ -208,33 +249,6 @@ long sim__ioc_add_pages(struct sim_encl *e, void *arg)
 	if (sim__copy_to_user((uintptr_t)arg, &a, sizeof(a)))
 		return -EFAULT;
 	return ret;
-}
-
-long sim__ioc_init(struct sim_encl *e, void *arg)
-{
-	struct sgx_enclave_init in;
-	unsigned char *sig;
-	uint32_t vendor;
-
-	if (!e->created || e->initialized)
-		return -EINVAL;
-	if (sim__copy_from_user(&in, (uintptr_t)arg, sizeof(in)))
-		return -EFAULT;
-	sig = malloc(SIGSTRUCT_SIZE);
-	if (!sig)
-		return -ENOMEM;
-	if (sim__copy_from_user(sig, in.sigstruct, SIGSTRUCT_SIZE)) {
-		free(sig);
-		return -EFAULT;
-	}
-	memcpy(&vendor, sig + SIGSTRUCT_VENDOR, sizeof(vendor));
-	free(sig);
-	if (vendor != 0x0000 && vendor != 0x8086)
-		return -EINVAL;
-	pthread_mutex_lock(&e->lock);
-	e->initialized = 1;
-	pthread_mutex_unlock(&e->lock);
-	return 0;
 }
 
 /* There is no /dev/sgx_provision in the model: any fd is the wrong one. */

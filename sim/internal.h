@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "sgx2-sim.h"
+#include "sha256.h"
 
 #define SIM_EXPORT __attribute__((visibility("default")))
 
@@ -43,8 +44,24 @@
 #define SIM_PT_VA 3u
 #define SIM_PT_TRIM 4u
 
+/* SECS (one page), by offset, and the bits of its fields the model names. */
+#define SIM_SECS_SIZE 0		 /* u64 */
+#define SIM_SECS_BASE 8		 /* u64 */
+#define SIM_SECS_SSAFRAMESIZE 16 /* u32 */
+#define SIM_SECS_MISCSELECT 20	 /* u32 */
+#define SIM_SECS_ATTRIBUTES 48	 /* u64 FLAGS */
+#define SIM_SECS_XFRM 56	 /* u64 */
+#define SIM_ATTR_DEBUG 0x2ull
+#define SIM_ATTR_MODE64BIT 0x4ull
+#define SIM_ATTR_KSS 0x80ull
+#define SIM_XFRM_X87_SSE 0x3ull
+
 /* SGX return codes the model produces (SDM table "Error codes"). */
+#define SIM_INVALID_SIG_STRUCT 1u
+#define SIM_INVALID_ATTRIBUTE 2u
+#define SIM_INVALID_MEASUREMENT 4u
 #define SIM_EPC_PAGE_CONFLICT 7u
+#define SIM_INVALID_SIGNATURE 8u
 #define SIM_NOT_TRACKED 11u
 #define SIM_PAGE_ATTRIBUTES_MISMATCH 19u
 #define SIM_PAGE_NOT_MODIFIABLE 20u
@@ -81,6 +98,25 @@
 #define SIM_TCS_OGSBASE 56u
 #define SIM_TCS_RESERVED 72u /* to the end of the page: must be 0 */
 #define SIM_TCS_ACTIVE 1u    /* STATE while a thread is inside */
+
+/* SIGSTRUCT (1808 bytes), by offset: the uapi header has no layout. */
+#define SIM_SS_SIZE 1808
+#define SIM_SS_HEADER 0	       /* 16 bytes, constant */
+#define SIM_SS_VENDOR 16       /* u32 */
+#define SIM_SS_HEADER2 24      /* 16 bytes, constant */
+#define SIM_SS_MODULUS 128     /* 384 bytes, little-endian */
+#define SIM_SS_EXPONENT 512    /* u32 */
+#define SIM_SS_SIGNATURE 516   /* 384 bytes, little-endian */
+#define SIM_SS_BODY 900	       /* the signed body: 128 bytes */
+#define SIM_SS_MISCSELECT 900  /* u32 */
+#define SIM_SS_MISCMASK 904    /* u32 */
+#define SIM_SS_ATTRIBUTES 928  /* u64 flags, then u64 XFRM */
+#define SIM_SS_ATTRMASK 944    /* u64 flags mask, then u64 XFRM mask */
+#define SIM_SS_ENCLAVEHASH 960 /* 32 bytes */
+#define SIM_SS_Q1 1040	       /* 384 bytes, little-endian */
+#define SIM_SS_Q2 1424	       /* 384 bytes, little-endian */
+#define SIM_KEY_SIZE 384       /* RSA-3072 */
+extern const unsigned char sim__ss_header[16], sim__ss_header2[16];
 
 /* SECINFO as ADD_PAGES reads it (not in the uapi header). */
 struct sim_secinfo {
@@ -209,10 +245,18 @@ struct sim_encl {
 	int initialized;
 	uint64_t base;
 	uint64_t size;
-	uint64_t attributes;
+	uint64_t attributes;   /* SECS.ATTRIBUTES.FLAGS */
 	uint32_t ssaframesize; /* SECS.SSAFRAMESIZE, pages */
 	uint32_t miscselect;
-	uint64_t xfrm;
+	uint64_t xfrm; /* SECS.ATTRIBUTES.XFRM */
+	/* SECS.MRENCLAVE: the records of ECREATE, EADD and EEXTEND so far;
+	 * SECS.MRSIGNER, set by EINIT; the SGX code of the last EINIT. */
+	struct sim_sha256 mrenclave;
+	uint8_t mrsigner[SIM_SHA256_SIZE];
+	uint32_t einit_code;
+	/* Built by sgx2_sim_enclave_create(): measured, not signed, so EINIT
+	 * skips the signature check. */
+	int measured_only;
 	unsigned char *data; /* the memfd, mapped for the model's own use */
 
 	struct sim_page **leaves; /* size / 4096 / SIM_LEAF_PAGES entries */
@@ -294,13 +338,15 @@ int sim__validate_offset_length(const struct sim_encl *e, uint64_t offset,
 				uint64_t length);
 long sim__ioctl(struct sim_encl *e, int fd, unsigned long cmd, void *arg);
 
-/* build.c: CREATE, ADD_PAGES, INIT, PROVISION */
+/* build.c: CREATE, ADD_PAGES, PROVISION, and the measurement */
 long sim__ioc_create(struct sim_encl *e, int fd, void *arg);
 long sim__ioc_add_pages(struct sim_encl *e, void *arg);
-long sim__ioc_init(struct sim_encl *e, void *arg);
 long sim__ioc_provision(struct sim_encl *e, void *arg);
 int sim__add_page(struct sim_encl *e, uint64_t offset, uint64_t secinfo,
 		  const void *src);
+
+/* init.c: INIT, the kernel's checks and EINIT's */
+long sim__ioc_init(struct sim_encl *e, void *arg);
 
 /* edmm.c */
 long sim__ioc_restrict(struct sim_encl *e, void *arg);

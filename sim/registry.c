@@ -306,6 +306,7 @@ SIM_EXPORT int sgx2_sim_get_info(int fd, struct sgx2_sim_info *info)
 	info->size = e->size;
 	info->created = (uint32_t)e->created;
 	info->initialized = (uint32_t)e->initialized;
+	info->einit_code = e->einit_code;
 	pthread_mutex_unlock(&e->lock);
 	sim__put(e);
 	return 0;

@@ -5,10 +5,16 @@
  * address reservation, the vDSO symbol lookup, the assembly wrapper
  * around __vdso_sgx_enter_enclave and the user_handler protocol of
  * loader_enter() (against fake vDSO functions).
+ * And the examples' signer tested for real: the enclave built through the
+ * simulator's ioctls as loader_start() builds it (the SECS of
+ * loader_secs(), every segment added with SGX_PAGE_MEASURE) initialises
+ * with the SIGSTRUCT sgx2-sign made; the simulator's EINIT measures the
+ * pages itself and verifies the signature (when it has libcrypto).
  *
  * Usage: test-loader ENCLAVE.elf ENCLAVE.sigstruct
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,12 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <asm/sgx.h>
 #include <cmocka.h>
+#include <sgx2-sim.h>
 
 #include "loader.h"
 #include "sgx2-sim.h"
@@ -346,6 +354,119 @@ static void enter_fixup(void **state)
 			 -EINVAL);
 }
 
+/*
+ * CREATE, ADD_PAGES and INIT of @encl's image with @ss, on a new simulated
+ * enclave: INIT's errno (0 on success), its EINIT code in *code.
+ */
+static int build(const struct loader_enclave *encl,
+		 const struct sgx_sigstruct *ss, uint32_t *code)
+{
+	struct sgx_secs *secs = aligned_alloc(SGX_PAGE_SIZE, sizeof(*secs));
+	struct sgx_enclave_create create = { .src = (uintptr_t)secs };
+	struct sgx_enclave_init init = { .sigstruct = (uintptr_t)ss };
+	struct sgx2_sim_info info;
+	uint64_t base;
+	int fd, err;
+
+	assert_non_null(secs);
+	fd = sgx2_sim_open(O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(loader_reserve(encl->size, &base), 0);
+	loader_secs(encl, base, secs);
+	assert_int_equal(ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &create), 0);
+	for (unsigned int i = 0; i < encl->img.nr_segs; i++) {
+		const struct image_seg *seg = &encl->img.segs[i];
+		struct sgx_secinfo secinfo = { .flags = seg->secinfo };
+		struct sgx_enclave_add_pages add = {
+			.src = (uintptr_t)seg->data,
+			.offset = seg->offset,
+			.length = seg->size,
+			.secinfo = (uintptr_t)&secinfo,
+			.flags = SGX_PAGE_MEASURE,
+		};
+
+		assert_int_equal(ioctl(fd, SGX_IOC_ENCLAVE_ADD_PAGES, &add), 0);
+		assert_int_equal(add.count, seg->size);
+	}
+	err = ioctl(fd, SGX_IOC_ENCLAVE_INIT, &init) ? errno : 0;
+	assert_int_equal(sgx2_sim_get_info(fd, &info), 0);
+	assert_int_equal(info.initialized, !err);
+	*code = info.einit_code;
+	assert_int_equal(munmap((void *)(uintptr_t)base, encl->size), 0);
+	assert_int_equal(close(fd), 0);
+	free(secs);
+	return err;
+}
+
+static int sim_setup(void **state)
+{
+	struct loader_enclave *encl = malloc(sizeof(*encl));
+
+	*state = encl;
+	return encl && !loader_prepare(encl, arg_elf, arg_ss) ? 0 : -1;
+}
+
+static int sim_teardown(void **state)
+{
+	loader_destroy(*state);
+	free(*state);
+	return 0;
+}
+
+static void signed_enclave_initialises(void **state)
+{
+	struct loader_enclave *encl = *state;
+	uint32_t code = 99;
+
+	assert_int_equal(build(encl, &encl->sigstruct, &code), 0);
+	assert_int_equal(code, 0);
+}
+
+static void changed_page_gives_invalid_measurement(void **state)
+{
+	struct loader_enclave *encl = *state;
+	uint32_t code;
+
+	encl->img.pages[encl->img.end - 1] ^= 1;
+	assert_int_equal(build(encl, &encl->sigstruct, &code), EPERM);
+	assert_int_equal(code, 4);
+	encl->img.pages[encl->img.end - 1] ^= 1;
+}
+
+static void tampered_signature_gives_invalid_signature(void **state)
+{
+	struct loader_enclave *encl = *state;
+	struct sgx_sigstruct ss = encl->sigstruct;
+	uint32_t code;
+
+	if (!SGX2_SIM_LIBCRYPTO) {
+		print_message("libsgx2-sim built without libcrypto: EINIT "
+			      "checks no signature\n");
+		skip();
+	}
+	ss.signature[SGX_MODULUS_SIZE / 2] ^= 0x01;
+	assert_int_equal(build(encl, &ss, &code), EPERM);
+	assert_int_equal(code, 8);
+}
+
+/* The SIGSTRUCT is for a debug enclave, a SECS without DEBUG does not
+ * match it (loader_secs() copies the attributes of the SIGSTRUCT it is
+ * given: a changed copy, while INIT gets the signed one). */
+static void production_secs_gives_invalid_attribute(void **state)
+{
+	struct loader_enclave *encl = *state;
+	struct sgx_sigstruct ss = encl->sigstruct;
+	uint32_t code;
+
+	assert_true(ss.body.attributes & SGX_ATTR_DEBUG);
+	encl->sigstruct.body.attributes &= ~(uint64_t)SGX_ATTR_DEBUG;
+	assert_int_equal(build(encl, &ss, &code), EPERM);
+	assert_int_equal(code, 2);
+	encl->sigstruct = ss;
+}
+
+#define SIM(f) cmocka_unit_test_setup_teardown(f, sim_setup, sim_teardown)
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +478,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(vdso_lookup),
 		cmocka_unit_test(enter_wrapper),
 		cmocka_unit_test(enter_fixup),
+		SIM(signed_enclave_initialises),
+		SIM(changed_page_gives_invalid_measurement),
+		SIM(tampered_signature_gives_invalid_signature),
+		SIM(production_secs_gives_invalid_attribute),
 	};
 
 	if (argc != 3) {

@@ -7,8 +7,10 @@
  * the device path, as the kernel selftests make, describes a character
  * device. The enclave side
  * is found with dlsym(), as a test harness without a link-time dependency
- * would. With --expect-eagain, SGX2_SIM_FAULTS must inject an EAGAIN at
- * page 1 of the first MODIFY_TYPES.
+ * would. The SIGSTRUCT is signed as a signing tool would sign it, with the
+ * examples' measure.c and sigstruct.c. With --expect-eagain,
+ * SGX2_SIM_FAULTS must inject an EAGAIN at page 1 of the first
+ * MODIFY_TYPES.
  *
  * Exit status: 0 when everything behaved as the kernel would, 1 if not.
  */
@@ -28,6 +30,9 @@
 
 #include <asm/sgx.h>
 
+#include "measure.h"
+#include "sigstruct.h"
+
 #define PAGE 4096ull
 #define SIZE (16 * PAGE)
 
@@ -39,11 +44,6 @@
 			exit(1);                                               \
 		}                                                              \
 	} while (0)
-
-struct secinfo {
-	uint64_t flags;
-	uint8_t reserved[56];
-} __attribute__((aligned(64)));
 
 /* The simulator's enclave side, looked up at run time. */
 struct run {
@@ -59,10 +59,11 @@ struct run {
 };
 typedef int (*eaccept_fn)(int, struct run *, uint64_t, uint64_t, uint64_t);
 
-static void add(int fd, uint64_t offset, uint64_t n, uint64_t flags,
-		const void *src)
+/* ADD_PAGES, not measured: only the EADD records go into @m. */
+static void add(int fd, struct measure *m, uint64_t offset, uint64_t n,
+		uint64_t flags, const void *src)
 {
-	struct secinfo si = { .flags = flags };
+	struct sgx_secinfo si = { .flags = flags };
 	struct sgx_enclave_add_pages a = { .src = (uintptr_t)src,
 					   .offset = offset,
 					   .length = n * PAGE,
@@ -70,18 +71,36 @@ static void add(int fd, uint64_t offset, uint64_t n, uint64_t flags,
 
 	CHECK(ioctl(fd, SGX_IOC_ENCLAVE_ADD_PAGES, &a) == 0);
 	CHECK(a.count == n * PAGE);
+	for (uint64_t i = 0; i < n; i++)
+		CHECK(measure_eadd(m, offset + i * PAGE, flags) == 0);
+}
+
+/* What a signing tool makes for the enclave measured in @m. */
+static void sign(struct measure *m, const struct sgx_secs *secs,
+		 struct sgx_sigstruct *ss)
+{
+	EVP_PKEY *key = sigstruct_keygen();
+	uint8_t mrenclave[32];
+
+	CHECK(key && measure_final(m, mrenclave) == 0);
+	sigstruct_init(ss, mrenclave, secs->attributes, secs->xfrm,
+		       sigstruct_date());
+	CHECK(sigstruct_sign(ss, key) == 0);
+	EVP_PKEY_free(key);
 }
 
 int main(int argc, char **argv)
 {
 	int expect_eagain = argc > 1 && !strcmp(argv[1], "--expect-eagain");
-	static unsigned char secs[PAGE], sigstruct[1808];
-	struct sgx_enclave_create create = { .src = (uintptr_t)secs };
-	struct sgx_enclave_init init = { .sigstruct = (uintptr_t)sigstruct };
+	static struct sgx_secs secs;
+	static struct sgx_sigstruct sigstruct;
+	struct sgx_enclave_create create = { .src = (uintptr_t)&secs };
+	struct sgx_enclave_init init = { .sigstruct = (uintptr_t)&sigstruct };
+	struct measure m;
 	struct sgx_enclave_modify_types mt = { 0 };
 	struct sgx_enclave_remove_pages rm = { 0 };
 	struct sgx_enclave_restrict_permissions rp = { 0 };
-	uint64_t area, base, size = SIZE;
+	uint64_t area, base;
 	struct run run = { 0 };
 	eaccept_fn eaccept_range;
 	struct stat st;
@@ -103,15 +122,20 @@ int main(int argc, char **argv)
 	if (base > area)
 		CHECK(munmap(p, base - area) == 0);
 	CHECK(munmap((void *)(base + SIZE), area + SIZE - base) == 0);
-	memcpy(secs, &size, 8);
-	memcpy(secs + 8, &base, 8);
+	secs.size = SIZE;
+	secs.base = base;
+	secs.ssa_frame_size = 1;
+	secs.attributes = SGX_ATTR_DEBUG | SGX_ATTR_MODE64BIT;
+	secs.xfrm = SGX_XFRM_LEGACY;
 	CHECK(ioctl(fd, SGX_IOC_ENCLAVE_CREATE, &create) == 0);
+	CHECK(measure_ecreate(&m, secs.ssa_frame_size, secs.size) == 0);
 	src = aligned_alloc(PAGE, 4 * PAGE);
 	CHECK(src);
 	memset(src, 0, 4 * PAGE);
-	add(fd, 0, 1, 0x100, src);	    /* TCS */
-	add(fd, PAGE, 4, 0x200 | 0x3, src); /* REG RW */
+	add(fd, &m, 0, 1, 0x100, src);		/* TCS */
+	add(fd, &m, PAGE, 4, 0x200 | 0x3, src); /* REG RW */
 	free(src);
+	sign(&m, &secs, &sigstruct);
 	CHECK(ioctl(fd, SGX_IOC_ENCLAVE_INIT, &init) == 0);
 	CHECK(mmap((void *)base, 5 * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_FIXED, fd, 0) == (void *)base);
