@@ -182,6 +182,25 @@ int sim__add_page(struct sim_encl *e, uint64_t offset, uint64_t secinfo,
 	return 0;
 }
 
+/*
+ * EADD of a TCS (SDM EADD): a TCS whose reserved bytes are not zero is
+ * #GP (the kernel's EIO); otherwise STATE, CSSA, AEP and FLAGS.DBGOPTIN
+ * are cleared before the page is stored and measured.
+ */
+static int eadd_tcs(unsigned char *tcs)
+{
+	unsigned int i;
+
+	for (i = SIM_TCS_RESERVED; i < SIM_PAGE; i++)
+		if (tcs[i])
+			return -EIO;
+	memset(tcs + SIM_TCS_STATE, 0, 8);
+	tcs[SIM_TCS_FLAGS] &= (unsigned char)~1u;
+	memset(tcs + SIM_TCS_CSSA, 0, 4);
+	memset(tcs + SIM_TCS_AEP, 0, 8);
+	return 0;
+}
+
 /* EADD's record, then with @extend EEXTEND's for the page's 16 chunks
  * (what the kernel does for SGX_PAGE_MEASURE). Zero pages are hashed like
  * any other: only storing them is skipped. */
@@ -230,6 +249,11 @@ long sim__ioc_add_pages(struct sim_encl *e, void *arg)
 		if (sim__copy_from_user(page, a.src + c, SIM_PAGE)) {
 			ret = -EFAULT;
 			break;
+		}
+		if (((flags >> 8) & 0xff) == SIM_PT_TCS) {
+			ret = eadd_tcs(page);
+			if (ret)
+				break;
 		}
 		pthread_mutex_lock(&e->lock);
 		ret = sim__add_page(e, a.offset + c, flags, page);

@@ -41,6 +41,12 @@ int raw_setup(void **state)
 	r->pages = aligned_alloc(PAGE, 4 * PAGE);
 	assert_non_null(r->pages);
 	memset(r->pages, 0x5a, 4 * PAGE);
+	/* EADD refuses a TCS whose reserved bytes are not zero. */
+	r->tcs = aligned_alloc(PAGE, 4 * PAGE);
+	assert_non_null(r->tcs);
+	memset(r->tcs, 0, 4 * PAGE);
+	for (unsigned int i = 0; i < 4; i++)
+		r->tcs[i * PAGE + 28] = 1; /* NSSA */
 	r->secs.size = RAW_SIZE;
 	r->secs.base = r->base;
 	r->secs.ssa_frame_size = 1;
@@ -58,6 +64,7 @@ int raw_teardown(void **state)
 	assert_int_equal(close(r->fd), 0);
 	measure_abort(&r->m);
 	free(r->pages);
+	free(r->tcs);
 	free(r);
 	return 0;
 }
@@ -98,7 +105,10 @@ void raw_record(struct raw *r, uint64_t offset, uint64_t n, uint64_t flags,
 int raw_add(struct raw *r, uint64_t offset, uint64_t n, uint64_t flags,
 	    uint64_t mflags, uint64_t *count)
 {
-	struct sgx_enclave_add_pages a = { .src = (uintptr_t)r->pages,
+	const unsigned char *src =
+		((flags >> 8) & 0xff) == SGX2_SIM_PAGE_TYPE_TCS ? r->tcs
+								: r->pages;
+	struct sgx_enclave_add_pages a = { .src = (uintptr_t)src,
 					   .offset = offset,
 					   .length = n * PAGE,
 					   .secinfo = (uintptr_t)&r->secinfo,
@@ -108,7 +118,7 @@ int raw_add(struct raw *r, uint64_t offset, uint64_t n, uint64_t flags,
 	r->secinfo.flags = flags;
 	err = errno_of(r->fd, SGX_IOC_ENCLAVE_ADD_PAGES, &a);
 	raw_record(r, offset, a.count / PAGE, flags,
-		   !!(mflags & SGX_PAGE_MEASURE), r->pages);
+		   !!(mflags & SGX_PAGE_MEASURE), src);
 	if (count)
 		*count = a.count;
 	return err;

@@ -19,6 +19,7 @@ struct raw {
 	int fd;
 	uint64_t base;
 	unsigned char *pages; /* 4 pages of source contents, 0x5a */
+	unsigned char *tcs;   /* 4 valid TCS pages (NSSA 1), for TCS adds */
 	struct sgx_secinfo secinfo;
 	struct sgx_secs secs;	 /* what CREATE gets; the defaults are
 				 ssa_frame_size 1, DEBUG|MODE64BIT, XFRM 3 */
@@ -36,8 +37,8 @@ int errno_of(int fd, unsigned long cmd, void *arg);
 
 /* CREATE with r->secs; when it works, the ECREATE record. */
 int raw_create(struct raw *r);
-/* ADD_PAGES of @n pages of r->pages at @offset with SECINFO @flags and
- * ADD_PAGES @mflags; the pages added are recorded. *count gets the count
+/* ADD_PAGES of @n pages of r->pages (r->tcs for a TCS) at @offset with
+ * SECINFO @flags and ADD_PAGES @mflags; the pages added are recorded. *count gets the count
  * (if @count is not NULL). */
 int raw_add(struct raw *r, uint64_t offset, uint64_t n, uint64_t flags,
 	    uint64_t mflags, uint64_t *count);

@@ -249,6 +249,45 @@ static void add_from_unreadable_source_gives_efault_with_count(void **state)
 		mprotect(r->pages + 2 * PAGE, PAGE, PROT_READ | PROT_WRITE), 0);
 }
 
+/* EADD of a TCS whose reserved bytes are not zero is #GP: EIO, no page. */
+static void add_of_tcs_with_reserved_bytes_gives_eio(void **state)
+{
+	struct raw *r = *state;
+	uint64_t count = 1;
+
+	assert_int_equal(raw_create(r), 0);
+	r->tcs[PAGE - 1] = 1;
+	assert_int_equal(
+		raw_add(r, 0, 1, SECINFO_TCS, SGX_PAGE_MEASURE, &count), EIO);
+	assert_int_equal(count, 0);
+	assert_int_equal(page_at(r->fd, 0).present, 0);
+}
+
+/*
+ * EADD clears a TCS's STATE, CSSA, AEP and FLAGS.DBGOPTIN before the
+ * page is measured: added with them set, the enclave initialises with
+ * the SIGSTRUCT made for the TCS without them.
+ */
+static void add_of_tcs_clears_its_run_state_before_measuring(void **state)
+{
+	struct raw *r = *state;
+	unsigned char clean[PAGE];
+
+	memcpy(clean, r->tcs, PAGE);
+	r->tcs[0] = 1;	/* STATE */
+	r->tcs[8] = 1;	/* FLAGS.DBGOPTIN */
+	r->tcs[24] = 1; /* CSSA */
+	r->tcs[40] = 1; /* AEP */
+	assert_int_equal(raw_create(r), 0);
+	assert_int_equal(add(r, 0, 1, SECINFO_TCS, NULL), 0);
+	assert_int_equal(add(r, PAGE, 2, SECINFO_REG | R | W, NULL), 0);
+	raw_remeasure(r);
+	raw_record(r, 0, 1, SECINFO_TCS, 1, clean);
+	raw_record(r, PAGE, 2, SECINFO_REG | R | W, 1, r->pages);
+	assert_int_equal(raw_init(r), 0);
+	assert_int_equal(einit_code(r->fd), 0);
+}
+
 static void init_twice_gives_einval(void **state)
 {
 	struct raw *r = *state;
@@ -362,6 +401,8 @@ int main(void)
 		T(add_with_unreadable_secinfo_gives_efault),
 		T(add_over_existing_page_gives_ebusy_with_count),
 		T(add_from_unreadable_source_gives_efault_with_count),
+		T(add_of_tcs_with_reserved_bytes_gives_eio),
+		T(add_of_tcs_clears_its_run_state_before_measuring),
 		T(init_twice_gives_einval),
 		T(init_before_create_gives_einval),
 		T(init_with_foreign_vendor_gives_einval),

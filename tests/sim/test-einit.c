@@ -94,7 +94,7 @@ static void build_unmeasured(struct raw *r, uint64_t offset, uint64_t flags,
 	build(r);
 	assert_int_equal(raw_add(r, 4 * PAGE, 1, REG_RW, 0, NULL), 0);
 	raw_remeasure(r);
-	raw_record(r, 0, 1, SGX_SECINFO_TCS, 1, r->pages);
+	raw_record(r, 0, 1, SGX_SECINFO_TCS, 1, r->tcs);
 	raw_record(r, PAGE, 2, REG_RW, 1, r->pages);
 	raw_record(r, offset, 1, flags, 0, src);
 }

@@ -348,7 +348,7 @@ static void eenter_checks_the_tcs_fields(void **state)
 	}
 	*(uint64_t *)(tcs[1] + 16) += 8; /* OSSA not page aligned */
 	*(uint64_t *)(tcs[2] + 8) = 2;	 /* a reserved FLAGS bit */
-	*(uint32_t *)(tcs[3] + 24) = 2;	 /* CSSA = NSSA */
+	*(uint32_t *)(tcs[3] + 28) = 0;	 /* NSSA 0: CSSA (0) >= NSSA */
 	assert_int_equal(
 		sgx2_sim_enclave_create(&layout, &other.fd, &other.base), 0);
 	assert_int_equal(call(&other, 0, EENTER, OP_NOP, 0, 0, &run, &a), 0);
