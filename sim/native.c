@@ -211,9 +211,11 @@ fault:
 
 /*
  * AEX: the thread leaves enclave mode with the state in the SSA frame and
- * the synthetic state loaded. @x is the exception, NULL for an interrupt.
+ * the synthetic state loaded. @x is the exception, NULL for an interrupt;
+ * a #PF's address goes whole into EXINFO, then AEX clears its page offset
+ * (CR2), so that @x says what the kernel will report.
  */
-static void aex(struct sim_thread *t, ucontext_t *uc, const struct sim_exc *x)
+static void aex(struct sim_thread *t, ucontext_t *uc, struct sim_exc *x)
 {
 	struct sim_encl *e = t->e;
 	uint64_t tcs = t->tcs, frame, aep;
@@ -226,6 +228,8 @@ static void aex(struct sim_thread *t, ucontext_t *uc, const struct sim_exc *x)
 	sim__ssa_aex(e, frame, uc, &t->encl, x, tcs, aep);
 	sim__wr32(e, tcs + SIM_TCS_CSSA, cssa + 1);
 	sim__wr64(e, tcs + SIM_TCS_STATE, 0);
+	if (x && x->vector == SIM_VEC_PF)
+		x->addr &= ~(SIM_PAGE - 1);
 	if (x) {
 		e->stats.aex[x->vector % 32]++;
 		e->stats.exceptions++;
@@ -457,7 +461,6 @@ static const struct sim_bases *inside(struct sim_thread *t, int sig,
 	if ((sig == SIGSEGV || sig == SIGBUS) && G(uc, TRAPNO) == SIM_VEC_PF) {
 		if (!page_fault(t, si, uc, &x))
 			return &t->encl;
-		x.addr &= ~(SIM_PAGE - 1); /* AEX clears CR2's page offset */
 	} else {
 		exception_of(sig, uc, &x);
 	}

@@ -10,9 +10,10 @@
  *   page 1   TCS 1: NSSA 1, FS and GS bases at the enclave base
  *   page 2   code (R-X)
  *   page 3   data (RW-)
- *   page 4-5 TCS 0's SSA frames; page 6 TCS 1's
- *   page 7-9 stacks: TCS 0, TCS 1, TCS 0's handler
- *   page 10  FS page: a marker at 0; page 11 GS page: a marker at 0
+ *   page 4-7 TCS 0's SSA frames (two frames, of up to two pages)
+ *   page 8-9 TCS 1's SSA frame (up to two pages)
+ *   page 10-12 stacks: TCS 0, TCS 1, TCS 0's handler
+ *   page 13  FS page: a marker at 0; page 14 GS page: a marker at 0
  *
  * Entered with RDI = an op (below), RSI/RDX/R8 its arguments; leaves by
  * EEXIT with its answer in RSI and RDX (the test's vDSO user handler
@@ -38,13 +39,20 @@
 #define OP_EACCEPTCOPY 9 /* dst RSI, src RDX, flags R8: RSI = RAX */
 #define OP_DIV0 10	 /* divide by zero */
 #define OP_EREPORT 11	 /* ENCLU[EREPORT] */
-/* Handler ops, TCS 0 with CSSA 1: frame 0 is the interrupted state. */
-#define OP_H_INFO 0x100	 /* RSI = EXITINFO, RDX = the saved RIP */
-#define OP_H_SKIP 0x101	 /* saved RIP += RSI; RSI = EXITINFO */
+#define OP_AVX 12	 /* YMM0's upper half all ones, ud2 (2 bytes); then
+			  * RSI = the upper half's low quadword */
+/*
+ * Handler ops, TCS 0 with CSSA 1: frame 0 is the interrupted state, its
+ * GPR area at RDX from the frame (0: a one-page frame's, GPR).
+ */
+#define OP_H_INFO 0x100	  /* RSI = EXITINFO, RDX = the saved RIP */
+#define OP_H_SKIP 0x101	  /* saved RIP += RSI; RSI = EXITINFO */
+#define OP_H_EXINFO 0x102 /* RSI = EXINFO.MADDR, RDX = EXINFO.ERRCD */
 
 #define GPR 3912	/* GPRSGX in a one-page frame: 4096 - 184 */
 #define GPR_RIP 136
 #define GPR_EXITINFO 160
+#define EXINFO 16	/* below the GPR area: MADDR, ERRCD */
 
 	.section .rodata.encl, "a"
 	.balign	PAGE
@@ -98,11 +106,20 @@ handler:
 	push	%r10
 	push	%rcx
 	lea	ssa0(%rip), %r10
-	mov	GPR + GPR_EXITINFO(%r10), %eax
+	test	%rdx, %rdx
+	jnz	1f
+	mov	$GPR, %edx
+1:	add	%rdx, %r10		/* the GPR area of frame 0 */
+	cmp	$OP_H_EXINFO, %rdi
+	jne	2f
+	mov	-EXINFO(%r10), %rsi
+	mov	-EXINFO + 8(%r10), %edx
+	jmp	exit
+2:	mov	GPR_EXITINFO(%r10), %eax
 	cmp	$OP_H_SKIP, %rdi
-	jne	1f
-	add	%rsi, GPR + GPR_RIP(%r10)
-1:	mov	GPR + GPR_RIP(%r10), %rdx
+	jne	3f
+	add	%rsi, GPR_RIP(%r10)
+3:	mov	GPR_RIP(%r10), %rdx
 	mov	%rax, %rsi
 	jmp	exit
 
@@ -129,6 +146,8 @@ dispatch:
 	je	op_div0
 	cmp	$OP_EREPORT, %rdi
 	je	op_ereport
+	cmp	$OP_AVX, %rdi
+	je	op_avx
 	ret
 op_fsgs:
 	mov	%fs:0, %rsi
@@ -209,6 +228,14 @@ op_ereport:
 	xor	%eax, %eax
 	ENCLU
 	ret
+op_avx:
+	vpcmpeqb %xmm1, %xmm1, %xmm1
+	vinsertf128 $1, %xmm1, %ymm0, %ymm0
+	ud2
+	vextractf128 $1, %ymm0, %xmm1
+	vmovq	%xmm1, %rsi
+	vzeroupper
+	ret
 	.balign	PAGE
 
 /* Data. */
@@ -220,9 +247,9 @@ mxcsr:
 	.globl	native_encl_ssa
 native_encl_ssa:
 ssa0:
-	.fill	2 * PAGE, 1, 0
+	.fill	4 * PAGE, 1, 0
 ssa1:
-	.fill	PAGE, 1, 0
+	.fill	2 * PAGE, 1, 0
 	.fill	PAGE, 1, 0
 stack0_top:
 	.fill	PAGE, 1, 0

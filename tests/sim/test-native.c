@@ -23,7 +23,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "raw.h"
 
 /* Ops of native-encl.S. */
 enum {
@@ -39,8 +39,10 @@ enum {
 	OP_EACCEPTCOPY = 9,
 	OP_DIV0 = 10,
 	OP_EREPORT = 11,
+	OP_AVX = 12,
 	OP_H_INFO = 0x100,
 	OP_H_SKIP = 0x101,
+	OP_H_EXINFO = 0x102,
 };
 
 #define EENTER 2
@@ -790,7 +792,124 @@ static void fault_fixed_from_the_user_handler(void **state)
 	assert_int_equal(page_at(fx->fd, data).epcm_perms, 3);
 }
 
+/* ---- SSA frames of two pages, EXINFO, AVX state ---- */
+
+static uint64_t xcr0(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* ADD_PAGES of the image's pages [@first, @first + @n) as @flags. */
+static void add_image(struct raw *r, uint64_t first, uint64_t n, uint64_t flags)
+{
+	struct sgx_enclave_add_pages a = {
+		.src = (uintptr_t)(native_encl + first * PAGE),
+		.offset = first * PAGE,
+		.length = n * PAGE,
+		.secinfo = (uintptr_t)&r->secinfo,
+		.flags = SGX_PAGE_MEASURE,
+	};
+
+	r->secinfo.flags = flags;
+	assert_int_equal(errno_of(r->fd, SGX_IOC_ENCLAVE_ADD_PAGES, &a), 0);
+	raw_record(r, first * PAGE, n, flags, 1, native_encl + first * PAGE);
+	assert_ptr_not_equal(
+		mmap((void *)(uintptr_t)(r->base + first * PAGE), n * PAGE,
+		     flags & SGX_SECINFO_TCS ? PROT_READ | PROT_WRITE
+					     : (int)(flags & 7),
+		     MAP_SHARED | MAP_FIXED, r->fd, 0),
+		MAP_FAILED);
+}
+
+/*
+ * The image built as a loader builds it, with SECS.SSAFRAMESIZE 2 (so the
+ * GPR area is at 8192 - 184 in a frame), MISCSELECT.EXINFO, and XFRM with
+ * AVX when the CPU has it, signed for exactly that.
+ */
+static struct nfx build_big_frames(struct raw *r)
+{
+	uint64_t code = (uint64_t)(native_encl_code - native_encl) / PAGE;
+	uint64_t data = (uint64_t)(native_encl_data - native_encl) / PAGE;
+	uint64_t end = (uint64_t)(native_encl_end - native_encl) / PAGE;
+	struct nfx fx = { .fd = r->fd, .base = r->base };
+
+	r->secs.ssa_frame_size = 2;
+	r->secs.miscselect = 1;
+	r->secs.xfrm = xcr0() & 7;
+	assert_int_equal(raw_create(r), 0);
+	add_image(r, 0, 2, SGX_SECINFO_TCS);
+	add_image(r, code, data - code, SGX_SECINFO_REG | 5);
+	add_image(r, data, end - data, SGX_SECINFO_REG | 3);
+	raw_sign(r);
+	r->ss.body.miscselect = 1;
+	raw_resign(r);
+	assert_int_equal(raw_init(r), 0);
+	fx.vdso = vdso_lookup("__vdso_sgx_enter_enclave");
+	assert_non_null(fx.vdso);
+	return fx;
+}
+
+#define BIG_GPR (2 * PAGE - 184)
+
+/*
+ * With EXINFO selected, a #PF is reported to the enclave: EXITINFO valid,
+ * and EXINFO with the whole address (CR2 before AEX cleared its offset)
+ * and the error code. The enclave's handler steps over the 3-byte store,
+ * and ERESUME finishes the op.
+ */
+static void exinfo_in_a_two_page_frame(void **state)
+{
+	struct raw *r = *state;
+	struct nfx fx = build_big_frames(r);
+	uint64_t code = r->base + (uint64_t)(native_encl_code - native_encl);
+	struct sgx_enclave_run run;
+	struct answer a;
+
+	assert_int_equal(
+		call(&fx, TCS0, EENTER, OP_WRITE, 1, code + 8, &run, &a), 0);
+	expect_exception(&run, ERESUME, 14, 0x7, code);
+	assert_int_equal(
+		call(&fx, TCS0, EENTER, OP_H_EXINFO, 0, BIG_GPR, &run, &a), 0);
+	expect_eexit(&run);
+	assert_int_equal((uint64_t)a.rsi, code + 8);
+	assert_int_equal(a.rdx, 0x7);
+	assert_int_equal(
+		call(&fx, TCS0, EENTER, OP_H_SKIP, 3, BIG_GPR, &run, &a), 0);
+	assert_int_equal(a.rsi, 0x8000030e); /* valid, hardware, #PF */
+	assert_int_equal(call(&fx, TCS0, ERESUME, 0, 0, 0, &run, &a), 0);
+	expect_eexit(&run);
+}
+
+/*
+ * AVX state is saved in the SSA at the AEX and given back at ERESUME,
+ * whatever the host did with YMM0 in between (glibc's own string
+ * functions use it).
+ */
+static void avx_state_survives_an_exit(void **state)
+{
+	struct raw *r = *state;
+	struct nfx fx;
+	struct sgx_enclave_run run;
+	struct answer a;
+
+	if (!(xcr0() & 4))
+		skip(); /* no AVX on this CPU */
+	fx = build_big_frames(r);
+	assert_int_equal(call(&fx, TCS0, EENTER, OP_AVX, 0, 0, &run, &a), 0);
+	expect_exception(&run, ERESUME, 6, 0, 0);
+	asm volatile("vpxor %%ymm0, %%ymm0, %%ymm0" ::: "xmm0");
+	assert_int_equal(
+		call(&fx, TCS0, EENTER, OP_H_SKIP, 2, BIG_GPR, &run, &a), 0);
+	assert_int_equal(call(&fx, TCS0, ERESUME, 0, 0, 0, &run, &a), 0);
+	expect_eexit(&run);
+	assert_int_equal((uint64_t)a.rsi, ~0ull);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, nfx_setup, nfx_teardown)
+#define RAW(f) cmocka_unit_test_setup_teardown(f, raw_setup, raw_teardown)
 
 int main(void)
 {
@@ -816,6 +935,8 @@ int main(void)
 		T(eacceptcopy_fills_the_page_with_its_permissions),
 		T(eaccept_of_a_zero_tcs_is_gp),
 		T(fault_fixed_from_the_user_handler),
+		RAW(exinfo_in_a_two_page_frame),
+		RAW(avx_state_survives_an_exit),
 	};
 
 	/* Before any enclave: the simulator must keep this handler. */
