@@ -334,7 +334,7 @@ static int leaf_inside(struct sim_encl *e, uint64_t leaf, ucontext_t *uc,
 static const struct sim_bases *enclu_inside(struct sim_thread *t,
 					    ucontext_t *uc)
 {
-	uint64_t leaf = (uint32_t)G(uc, RAX);
+	uint64_t leaf = (uint32_t)G(uc, RAX), eaugs;
 	struct sim_encl *e = t->e;
 	struct sim_exc x;
 	int err;
@@ -349,7 +349,14 @@ static const struct sim_bases *enclu_inside(struct sim_thread *t,
 	case SIM_EACCEPTCOPY:
 	case SIM_EMODPE:
 		pthread_mutex_lock(&e->lock);
+		eaugs = e->stats.eaug_pages;
 		err = leaf_inside(e, leaf, uc, &x);
+		if (e->stats.eaug_pages != eaugs) {
+			/* Hardware: the leaf's #PF, an AEX, the kernel's
+			 * EAUG, ERESUME at the AEP, the leaf again. */
+			e->stats.aex[SIM_VEC_PF]++;
+			e->stats.enclave_entries++;
+		}
 		pthread_mutex_unlock(&e->lock);
 		if (!err) {
 			G(uc, RIP) += ENCLU_LEN;
