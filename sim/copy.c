@@ -133,10 +133,15 @@ SIM_EXPORT ssize_t read(int fd, void *buf, size_t n)
 	e = sim__encl_in(start, end);
 	if (!e)
 		return sys_read(fd, buf, n);
-	/* Readable at all (EBADF, EINVAL), as vfs_read() checks first. */
-	if (!is_dev_zero(fd) || sys_read(fd, buf, 0) < 0) {
+	if (!is_dev_zero(fd)) {
 		sim__put(e);
 		return sys_read(fd, buf, n);
+	}
+	/* Opened for reading, as vfs_read() checks first. */
+	if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY) {
+		sim__put(e);
+		errno = EBADF;
+		return -1;
 	}
 	pthread_mutex_lock(&e->lock);
 	e->stats.kernel_copies++;

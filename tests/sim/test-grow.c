@@ -598,8 +598,9 @@ static void read_outside_enclaves_and_of_other_files(void **state)
 	errno = 0;
 	assert_int_equal(read(wronly, at, PAGE), -1);
 	assert_int_equal(errno, EBADF);
-	/* Another file: the real call (end of file: 0, nothing added). */
-	assert_int_equal(read(null, at, PAGE), 0);
+	/* Another file: the real call (into a normal buffer here: memcheck
+	 * would rightly object to one the host cannot address). */
+	assert_int_equal(read(null, buf, sizeof(buf)), 0);
 	assert_int_equal(stats_of(sc->fx->fd).eaug_pages, 0);
 	/* A PROT_READ mapping: the kernel's store is refused before the
 	 * fault handler, so nothing is added: EFAULT. */
