@@ -8,9 +8,9 @@ trap 'rm -rf "$work"' EXIT
 
 mkdir -p "$work/app/subprojects"
 cp "$consumer/subproject/meson.build" "$work/app/"
-cp "$consumer/consumer.c" "$work/"
+cp "$consumer/consumer.c" "$consumer/as-needed.c" "$work/"
 ln -s "$src" "$work/app/subprojects/libsgx2"
 meson setup "$work/build" "$work/app" --force-fallback-for=libsgx2 \
   -Db_sanitize="$sanitize" -Db_lundef=false >"$work/setup.log" 2>&1 ||
   { cat "$work/setup.log"; exit 1; }
-meson test -C "$work/build" --print-errorlogs consumer
+meson test -C "$work/build" --print-errorlogs consumer sim-as-needed
