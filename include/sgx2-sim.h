@@ -66,8 +66,9 @@ extern "C" {
  * configuration (sgx2_sim_set_default_config()).
  *
  * Return: the new descriptor (>= 0), or -EINVAL for other @flags or for
- * an SGX2_SIM_FAULTS script that does not parse (a line on stderr says
- * so), or the negative errno of memfd_create() (-EMFILE, -ENOMEM, ...).
+ * an SGX2_SIM_FAULTS script that does not parse (a line on stderr names
+ * the rule, the key and what it takes), or the negative errno of
+ * memfd_create() (-EMFILE, -ENOMEM, ...).
  */
 int sgx2_sim_open(int flags);
 

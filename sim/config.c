@@ -19,7 +19,7 @@ static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sgx2_sim_config defaults;
 static atomic_int device;
 static const char *env_faults;
-static int env_open_faults;
+static char env_open_faults[160]; /* why it did not parse, or empty */
 
 /* The releases modelled, by their SGX2_SIM_KERNEL names. */
 static const struct {
@@ -168,7 +168,8 @@ static void read_env(void)
 	env_faults = getenv("SGX2_SIM_FAULTS");
 	s = getenv("SGX2_SIM_OPEN_FAULTS");
 	if (s)
-		env_open_faults = sim__arm_open_faults(s);
+		sim__arm_open_faults(s, env_open_faults,
+				     sizeof(env_open_faults));
 	errno = saved_errno;
 }
 
@@ -192,11 +193,11 @@ const char *sim__env_faults(void)
 	return env_faults;
 }
 
-/* 0, or -EINVAL when SGX2_SIM_OPEN_FAULTS did not parse. */
-int sim__env_open_faults(void)
+/* NULL, or why SGX2_SIM_OPEN_FAULTS did not parse. */
+const char *sim__env_open_faults(void)
 {
 	pthread_once(&env_once, read_env);
-	return env_open_faults;
+	return env_open_faults[0] ? env_open_faults : NULL;
 }
 
 SIM_EXPORT int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg)

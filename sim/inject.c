@@ -13,6 +13,8 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,77 +25,103 @@ static int is_per_call(uint32_t kind)
 	return kind >= SGX2_SIM_FAULT_ERRNO && kind <= SGX2_SIM_FAULT_ETRACK;
 }
 
-/* Is @f a rule that can be armed? 0 or -EINVAL. */
-static int fault_check(const struct sgx2_sim_fault *f)
+/*
+ * Why @f is not a rule that can be armed, as a phrase naming the key and
+ * what it takes (the text form's words), or NULL when it can be.
+ */
+static const char *fault_problem(const struct sgx2_sim_fault *f)
 {
 	int per_call = is_per_call(f->kind);
+	int aligned = !(f->offset & (SIM_PAGE - 1)) && f->offset < SIM_MAX_SIZE;
 
 	if (f->reserved[0] || f->reserved[1])
-		return -EINVAL;
+		return "reserved fields must be 0";
+	if (f->kind < SGX2_SIM_FAULT_ERRNO ||
+	    f->kind > SGX2_SIM_FAULT_COPY_SIGNAL)
+		return "kind= is required: errno, reclaim-race, encls, "
+		       "encls-fault, etrack, under-reclaim, busy, "
+		       "not-tracked, eaug, eaug-race, remove-race or "
+		       "copy-signal";
 	if (f->ioctl != SGX2_SIM_IOCTL_ANY &&
 	    (f->ioctl < SGX2_SIM_IOCTL_RESTRICT ||
 	     f->ioctl > SGX2_SIM_IOCTL_REMOVE))
-		return -EINVAL;
-	if (f->kind < SGX2_SIM_FAULT_ERRNO ||
-	    f->kind > SGX2_SIM_FAULT_COPY_SIGNAL)
-		return -EINVAL;
+		return "ioctl= takes any, restrict, modify or remove "
+		       "(or 5, 6, 7)";
 	/* Fields a kind does not use must be 0. */
 	if (per_call && (f->offset || f->times))
-		return -EINVAL;
+		return "offset= and times= are for the countdown kinds "
+		       "(under-reclaim ... copy-signal); a per-call kind "
+		       "takes nth= and page=";
 	if (!per_call && (f->nth || f->page))
-		return -EINVAL;
+		return "nth= and page= are for the per-call kinds (errno, "
+		       "reclaim-race, encls, encls-fault, etrack); a "
+		       "countdown kind takes offset= and times=";
 	if (f->kind != SGX2_SIM_FAULT_ERRNO && f->error)
-		return -EINVAL;
+		return "error= is for kind=errno only";
 	if (f->kind != SGX2_SIM_FAULT_ENCLS_CODE && f->sgx_code)
-		return -EINVAL;
+		return "code= is for kind=encls only";
 	if (f->kind == SGX2_SIM_FAULT_BUSY && f->offset)
-		return -EINVAL;
+		return "kind=busy takes no offset= (it counts calls)";
 
 	switch (f->kind) {
 	case SGX2_SIM_FAULT_ERRNO:
 		if (f->error != EAGAIN && f->error != EBUSY &&
 		    f->error != EFAULT)
-			return -EINVAL;
+			return "kind=errno needs error=EAGAIN, EBUSY or EFAULT";
 		break;
 	case SGX2_SIM_FAULT_RECLAIM_RACE:
 		if (f->ioctl == SGX2_SIM_IOCTL_RESTRICT)
-			return -EINVAL;
+			return "kind=reclaim-race cannot fire in "
+			       "ioctl=restrict (use modify, remove or any)";
 		break;
 	case SGX2_SIM_FAULT_ENCLS_CODE:
 		if (!f->sgx_code || f->sgx_code > 255)
-			return -EINVAL;
+			return "kind=encls needs code=1 to 255 (7: "
+			       "SGX_EPC_PAGE_CONFLICT)";
 		break;
 	case SGX2_SIM_FAULT_ETRACK:
 		if (f->ioctl == SGX2_SIM_IOCTL_REMOVE)
-			return -EINVAL;
+			return "kind=etrack cannot fire in ioctl=remove (it "
+			       "runs no ETRACK)";
 		break;
 	case SGX2_SIM_FAULT_UNDER_RECLAIM:
 	case SGX2_SIM_FAULT_NOT_TRACKED:
-		if ((f->offset & (SIM_PAGE - 1)) || f->offset >= SIM_MAX_SIZE)
-			return -EINVAL;
+		if (!aligned)
+			return "offset= must be a multiple of 4096 below "
+			       "2^40";
 		if (f->kind == SGX2_SIM_FAULT_NOT_TRACKED &&
 		    f->ioctl != SGX2_SIM_IOCTL_ANY)
-			return -EINVAL;
+			return "kind=not-tracked takes no ioctl= (it fires "
+			       "at EACCEPT)";
 		break;
 	case SGX2_SIM_FAULT_EAUG:
 	case SGX2_SIM_FAULT_EAUG_RACE:
 	case SGX2_SIM_FAULT_COPY_SIGNAL:
-		if (f->ioctl != SGX2_SIM_IOCTL_ANY ||
-		    (f->offset != SGX2_SIM_OFFSET_ANY &&
-		     ((f->offset & (SIM_PAGE - 1)) ||
-		      f->offset >= SIM_MAX_SIZE)))
-			return -EINVAL;
+		if (f->ioctl != SGX2_SIM_IOCTL_ANY)
+			return "kind=eaug, eaug-race and copy-signal take no "
+			       "ioctl= (they fire at a fault or a copy)";
+		if (f->offset != SGX2_SIM_OFFSET_ANY && !aligned)
+			return "offset= must be any or a multiple of 4096 "
+			       "below 2^40";
 		break;
 	case SGX2_SIM_FAULT_REMOVE_RACE:
-		if ((f->ioctl != SGX2_SIM_IOCTL_ANY &&
-		     f->ioctl != SGX2_SIM_IOCTL_REMOVE) ||
-		    (f->offset & (SIM_PAGE - 1)) || f->offset >= SIM_MAX_SIZE)
-			return -EINVAL;
+		if (f->ioctl != SGX2_SIM_IOCTL_ANY &&
+		    f->ioctl != SGX2_SIM_IOCTL_REMOVE)
+			return "kind=remove-race takes ioctl=remove or any";
+		if (!aligned)
+			return "offset= must be a multiple of 4096 below "
+			       "2^40";
 		break;
 	default:
 		break;
 	}
-	return 0;
+	return NULL;
+}
+
+/* Is @f a rule that can be armed? 0 or -EINVAL. */
+static int fault_check(const struct sgx2_sim_fault *f)
+{
+	return fault_problem(f) ? -EINVAL : 0;
 }
 
 int sim__inject_locked(struct sim_encl *e, const struct sgx2_sim_fault *f)
@@ -338,8 +366,45 @@ static int parse_number(const char *s, size_t len, uint64_t max, uint64_t *out)
 
 #define N(t) (sizeof(t) / sizeof((t)[0]))
 
-static int parse_pair(struct sgx2_sim_fault *f, const char *k, size_t klen,
-		      const char *v, size_t vlen)
+/* Where a script stopped parsing, and why (for the environment's line). */
+struct why {
+	char *buf;
+	size_t len;
+};
+
+static int why(struct why *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int why(struct why *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w && w->len) {
+		va_start(ap, fmt);
+		vsnprintf(w->buf, w->len, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* What each key takes, for a value that does not parse. */
+static const struct {
+	const char *key, *takes;
+} keys[] = {
+	{ "kind", "errno, reclaim-race, encls, encls-fault, etrack, "
+		  "under-reclaim, busy, not-tracked, eaug, eaug-race, "
+		  "remove-race or copy-signal" },
+	{ "ioctl", "any, restrict, modify or remove (or 5, 6, 7)" },
+	{ "nth", "a number from 1 (C syntax), 0 meaning 1" },
+	{ "page", "a page index (C syntax)" },
+	{ "offset", "a byte offset (C syntax) or any" },
+	{ "times", "a number (C syntax), 0 meaning 1" },
+	{ "error", "EAGAIN, EBUSY or EFAULT" },
+	{ "code", "an SGX code 1 to 255 (C syntax)" },
+};
+
+static int parse_value(struct sgx2_sim_fault *f, const char *k, size_t klen,
+		       const char *v, size_t vlen)
 {
 	uint64_t n = 0;
 	uint32_t u = 0;
@@ -369,18 +434,35 @@ static int parse_pair(struct sgx2_sim_fault *f, const char *k, size_t klen,
 	}
 	if (KEY("code"))
 		return parse_number(v, vlen, UINT64_MAX, &f->sgx_code);
-	if (KEY("nth") || KEY("page") || KEY("times")) {
-		err = parse_number(v, vlen, UINT32_MAX, &n);
-		if (KEY("nth"))
-			f->nth = (uint32_t)n;
-		else if (KEY("page"))
-			f->page = (uint32_t)n;
-		else
-			f->times = (uint32_t)n;
-		return err;
-	}
+	err = parse_number(v, vlen, UINT32_MAX, &n);
+	if (KEY("nth"))
+		f->nth = (uint32_t)n;
+	else if (KEY("page"))
+		f->page = (uint32_t)n;
+	else
+		f->times = (uint32_t)n;
+	return err;
 #undef KEY
-	return -EINVAL;
+}
+
+static int parse_pair(struct sgx2_sim_fault *f, const char *k, size_t klen,
+		      const char *v, size_t vlen, struct why *w)
+{
+	size_t i;
+
+	for (i = 0; i < N(keys); i++) {
+		if (strlen(keys[i].key) != klen ||
+		    strncmp(keys[i].key, k, klen))
+			continue;
+		if (!parse_value(f, k, klen, v, vlen))
+			return 0;
+		return why(w, "%.*s=%.*s: expected %s", (int)klen, k, (int)vlen,
+			   v, keys[i].takes);
+	}
+	return why(w,
+		   "unknown key '%.*s' (keys: kind, ioctl, nth, page, "
+		   "offset, times, error, code)",
+		   (int)klen, k);
 }
 
 static size_t span(const char *s, size_t len, const char *stops)
@@ -403,8 +485,11 @@ static void trim(const char **s, size_t *len)
 }
 
 /* One rule: comma-separated key=value pairs. */
-static int parse_rule(const char *s, size_t len, struct sgx2_sim_fault *f)
+static int parse_rule(const char *s, size_t len, struct sgx2_sim_fault *f,
+		      struct why *w)
 {
+	const char *problem;
+
 	memset(f, 0, sizeof(*f));
 	while (len) {
 		size_t item = span(s, len, ","), klen;
@@ -412,13 +497,15 @@ static int parse_rule(const char *s, size_t len, struct sgx2_sim_fault *f)
 		size_t vlen;
 
 		klen = span(k, item, "=");
-		if (klen == item)
-			return -EINVAL;
+		if (klen == item) {
+			trim(&k, &klen);
+			return why(w, "'%.*s' is not key=value", (int)klen, k);
+		}
 		v = k + klen + 1;
 		vlen = item - klen - 1;
 		trim(&k, &klen);
 		trim(&v, &vlen);
-		if (parse_pair(f, k, klen, v, vlen))
+		if (parse_pair(f, k, klen, v, vlen, w))
 			return -EINVAL;
 		s += item;
 		len -= item;
@@ -427,14 +514,22 @@ static int parse_rule(const char *s, size_t len, struct sgx2_sim_fault *f)
 			len--;
 		}
 	}
-	return fault_check(f);
+	problem = fault_problem(f);
+	return problem ? why(w, "%s", problem) : 0;
 }
 
+/*
+ * Parse @script into rules. On -EINVAL, @why (if not NULL) gets the rule's
+ * number, 1-based, and what was wrong with it, as one line.
+ */
 int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
-		      size_t *n)
+		      size_t *n, char *why_buf, size_t why_len)
 {
 	struct sgx2_sim_fault *rules = NULL, *grown;
 	size_t len = strlen(script), count = 0;
+	struct why w = { why_buf, why_len };
+	char reason[192];
+	struct why rw = { reason, sizeof(reason) };
 	int saved_errno = errno;
 	const char *s = script;
 	int err = 0;
@@ -452,9 +547,13 @@ int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
 				break;
 			}
 			rules = grown;
-			err = parse_rule(r, rlen, &rules[count]);
-			if (err)
+			reason[0] = '\0';
+			err = parse_rule(r, rlen, &rules[count], &rw);
+			if (err) {
+				why(&w, "rule %zu (%.*s): %s", count + 1,
+				    (int)(rlen > 60 ? 60 : rlen), r, reason);
 				break;
+			}
 			count++;
 		}
 		s += item;
@@ -517,10 +616,14 @@ int sim__open_fault(void)
 	return err;
 }
 
-/* SGX2_SIM_OPEN_FAULTS: "EAGAIN,EIO,...", one answer per open. */
-int sim__arm_open_faults(const char *list)
+/*
+ * SGX2_SIM_OPEN_FAULTS: "EAGAIN,EIO,...", one answer per open. On -EINVAL,
+ * @why_buf gets the item's number, 1-based, and what it takes.
+ */
+int sim__arm_open_faults(const char *list, char *why_buf, size_t why_len)
 {
-	size_t len = strlen(list);
+	struct why w = { why_buf, why_len };
+	size_t len = strlen(list), n = 0;
 	uint32_t error;
 	int err = 0;
 
@@ -530,8 +633,12 @@ int sim__arm_open_faults(const char *list)
 		size_t slen = item;
 
 		trim(&s, &slen);
+		n++;
 		err = lookup_name(open_errnos, N(open_errnos), s, slen, &error);
-		if (!err)
+		if (err)
+			why(&w, "item %zu, '%.*s': expected EAGAIN or EIO", n,
+			    (int)slen, s);
+		else
 			err = open_rule_add((int)error, 1);
 		list += item;
 		len -= item;
@@ -586,7 +693,7 @@ SIM_EXPORT int sgx2_sim_inject_script(int fd, const char *script)
 
 	if (!script)
 		return -EINVAL;
-	err = sim__parse_script(script, &rules, &n);
+	err = sim__parse_script(script, &rules, &n, NULL, 0);
 	if (err)
 		return err;
 	err = sim__lookup(fd, &e);

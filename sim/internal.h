@@ -304,7 +304,7 @@ int sim__config_check(const struct sgx2_sim_config *cfg);
 uint64_t sim__epc_size(const struct sgx2_sim_config *cfg);
 int sim__device_enabled(void);
 const char *sim__env_faults(void);
-int sim__env_open_faults(void);
+const char *sim__env_open_faults(void);
 
 /* device.c */
 int sim__close(int fd);
@@ -448,10 +448,10 @@ int sim__rule_eaug_race(struct sim_encl *e, uint64_t offset);
 int sim__rule_remove_race(struct sim_encl *e, uint64_t offset);
 int sim__rule_copy_signal(struct sim_encl *e, uint64_t offset);
 int sim__open_fault(void);
-int sim__arm_open_faults(const char *list);
+int sim__arm_open_faults(const char *list, char *why, size_t why_len);
 int sim__inject_locked(struct sim_encl *e, const struct sgx2_sim_fault *f);
 int sim__parse_script(const char *script, struct sgx2_sim_fault **out,
-		      size_t *n);
+		      size_t *n, char *why, size_t why_len);
 void sim__rules_free(struct sim_encl *e);
 
 #endif /* SGX2_SIM_INTERNAL_H */

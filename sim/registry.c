@@ -186,17 +186,19 @@ SIM_EXPORT int sgx2_sim_open(int flags)
 	struct sgx2_sim_fault *rules = NULL;
 	struct sgx2_sim_config cfg;
 	int saved_errno = errno;
-	const char *script;
+	const char *script, *why;
 	struct sim_encl *e;
 	size_t nrules = 0, i;
-	char name[64];
+	char name[64], reason[256];
 	uint64_t id;
 	int fd, err;
 
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
-	if (sim__env_open_faults()) {
-		fprintf(stderr, "sgx2-sim: SGX2_SIM_OPEN_FAULTS: invalid\n");
+	why = sim__env_open_faults();
+	if (why) {
+		/* A test harness misconfigured: say so, once per open. */
+		fprintf(stderr, "sgx2-sim: SGX2_SIM_OPEN_FAULTS: %s\n", why);
 		errno = saved_errno;
 		return -EINVAL;
 	}
@@ -215,10 +217,11 @@ SIM_EXPORT int sgx2_sim_open(int flags)
 	sim__signals_init();
 	script = sim__env_faults();
 	if (script && *script) {
-		err = sim__parse_script(script, &rules, &nrules);
+		err = sim__parse_script(script, &rules, &nrules, reason,
+					sizeof(reason));
 		if (err) {
-			/* A test harness misconfigured: say so, once per open. */
-			fprintf(stderr, "sgx2-sim: SGX2_SIM_FAULTS: invalid\n");
+			fprintf(stderr, "sgx2-sim: SGX2_SIM_FAULTS: %s\n",
+				err == -EINVAL ? reason : strerror(-err));
 			errno = saved_errno;
 			return err;
 		}
