@@ -99,7 +99,9 @@ static struct cost cost_of(const struct bench_encl *b)
 	struct sgx2_sim_stats st;
 
 	sgx2_sim_get_stats(b->fd, &st);
-	return (struct cost){ st.ioctls[5] + st.ioctls[6] + st.ioctls[7],
+	return (struct cost){ st.ioctls[SGX2_SIM_NR_RESTRICT] +
+				      st.ioctls[SGX2_SIM_NR_MODIFY] +
+				      st.ioctls[SGX2_SIM_NR_REMOVE],
 			      st.enclave_entries, st.pages_resubmitted,
 			      st.pages_removed };
 }
@@ -598,18 +600,22 @@ static void table_grow(void)
 			uint64_t ns = grow_once(&g, how, sizes[i]), sys;
 
 			sgx2_sim_get_stats(g.lay.fd, &st);
-			sys = st.mmaps + st.kernel_copies + st.ioctls[5] +
-			      st.ioctls[6] + st.ioctls[7];
+			sys = st.mmaps + st.kernel_copies +
+			      st.ioctls[SGX2_SIM_NR_RESTRICT] +
+			      st.ioctls[SGX2_SIM_NR_MODIFY] +
+			      st.ioctls[SGX2_SIM_NR_REMOVE];
 			printf("| %s | %" PRIu64 " | %" PRIu64
 			       " | %.2f | %" PRIu64 " | %" PRIu64
 			       " | %.0f | %s |\n",
-			       who[how], sizes[i], st.aex[14],
-			       (double)st.aex[14] / (double)sizes[i], sys,
-			       st.enclave_entries,
+			       who[how], sizes[i], st.aex[SGX2_SIM_VECTOR_PF],
+			       (double)st.aex[SGX2_SIM_VECTOR_PF] /
+				       (double)sizes[i],
+			       sys, st.enclave_entries,
 			       (double)ns / (double)sizes[i],
 			       ns && st.eaug_pages == sizes[i] &&
-					       (how ? st.aex[14] == sizes[i]
-						    : !st.aex[14] &&
+					       (how ? st.aex[SGX2_SIM_VECTOR_PF] ==
+								sizes[i]
+						    : !st.aex[SGX2_SIM_VECTOR_PF] &&
 								st.enclave_entries ==
 									1)
 				       ? "yes"

@@ -82,9 +82,6 @@ static const struct sgx2_callbacks cb = { .accept = accept_in_enclave };
 static void print_report(const char *what, int err,
 			 const struct sgx2_flow_report *r)
 {
-	static const char *const steps[] = { "-",      "kernel", "mapping",
-					     "accept", "remove", "progress" };
-
 	printf("  %s: %s\n", what, err ? strerror(-err) : "ok");
 	printf("    range +%#" PRIx64 " %" PRIu64
 	       " pages: changed (added) %" PRIu64 ", mapped %" PRIu64
@@ -94,7 +91,7 @@ static void print_report(const char *what, int err,
 	printf("    cost: %u ioctls, %u retries, %u enclave entries", r->ioctls,
 	       r->retries, r->callbacks);
 	if (err)
-		printf("; stopped at the %s step", steps[r->step % 6]);
+		printf("; stopped at the %s step", sgx2_step_name(r->step));
 	if (r->sgx_result)
 		printf("; %s: %s", sgx2_result_name(r->sgx_result),
 		       sgx2_result_describe(r->sgx_result));
@@ -166,7 +163,7 @@ static int grow(struct sgx2_enclave *e, uint64_t heap)
 		       " enclave entries, %" PRIu64
 		       " enclave exits for a page fault\n",
 		       st.eaug_pages, st.kernel_copies, st.enclave_entries,
-		       st.aex[14]);
+		       st.aex[SGX2_SIM_VECTOR_PF]);
 	if (must("write",
 		 host_write(encl, lay.tcs_offset[0], heap + 3 * PAGE, MAGIC,
 			    NULL, &r),

@@ -665,8 +665,41 @@ int sgx2_sim_armed_faults(int fd);
 /* Counters and page state                                            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Indices of the counters by name. stats.ioctls[] by the ioctl's number,
+ * SGX_IOC_ENCLAVE_* & 0xff (4 is /dev/sgx_vepc's, answered ENOTTY here;
+ * 5 to 7 equal SGX2_SIM_IOCTL_RESTRICT/MODIFY/REMOVE):
+ */
+#define SGX2_SIM_NR_CREATE 0u
+#define SGX2_SIM_NR_ADD_PAGES 1u
+#define SGX2_SIM_NR_INIT 2u
+#define SGX2_SIM_NR_PROVISION 3u
+#define SGX2_SIM_NR_VEPC_REMOVE_ALL 4u
+#define SGX2_SIM_NR_RESTRICT 5u
+#define SGX2_SIM_NR_MODIFY 6u
+#define SGX2_SIM_NR_REMOVE 7u
+/* stats.enclu[] by ENCLU leaf (EAX); EENTER to EEXIT are SGX2_SIM_E*: */
+#define SGX2_SIM_ENCLU_EREPORT 0u
+#define SGX2_SIM_ENCLU_EGETKEY 1u
+#define SGX2_SIM_ENCLU_EENTER 2u
+#define SGX2_SIM_ENCLU_ERESUME 3u
+#define SGX2_SIM_ENCLU_EEXIT 4u
+#define SGX2_SIM_ENCLU_EACCEPT 5u
+#define SGX2_SIM_ENCLU_EMODPE 6u
+#define SGX2_SIM_ENCLU_EACCEPTCOPY 7u
+/* stats.aex[] (and run.exception_vector) by exception vector: */
+#define SGX2_SIM_VECTOR_DE 0u  /* divide error */
+#define SGX2_SIM_VECTOR_DB 1u  /* debug */
+#define SGX2_SIM_VECTOR_BP 3u  /* breakpoint, INT3 */
+#define SGX2_SIM_VECTOR_UD 6u  /* invalid opcode */
+#define SGX2_SIM_VECTOR_GP 13u /* general protection */
+#define SGX2_SIM_VECTOR_PF 14u /* page fault */
+#define SGX2_SIM_VECTOR_MF 16u /* x87 floating point */
+#define SGX2_SIM_VECTOR_AC 17u /* alignment check */
+#define SGX2_SIM_VECTOR_XM 19u /* SIMD floating point */
+
 struct sgx2_sim_stats {
-	uint64_t ioctls[8];	    /* calls by ioctl nr 0x00..0x07 */
+	uint64_t ioctls[8];	    /* calls by ioctl nr: SGX2_SIM_NR_* */
 	uint64_t ioctls_unknown;    /* other commands (ENOTTY) */
 	uint64_t busy;		    /* EBUSY from the busy bit (incl. BUSY) */
 	uint64_t pages_restricted;  /* EMODPR steps completed */
@@ -680,9 +713,10 @@ struct sgx2_sim_stats {
 	uint64_t exceptions;	    /* exceptions reported (AEX or EENTER) */
 	uint64_t faults_fired;	    /* injected faults that fired */
 	uint64_t enclu[8];	    /* ENCLU leaves executed (native code),
-				       by leaf: EREPORT 0 ... EACCEPTCOPY 7 */
+				       by leaf: SGX2_SIM_ENCLU_* */
 	uint64_t aex[32];	    /* asynchronous exits for an exception,
-				       by vector (native code) */
+				       by vector: SGX2_SIM_VECTOR_* (native
+				       code) */
 	uint64_t aex_interrupts;    /* asynchronous exits for a signal */
 	uint64_t epc_reclaimed;	    /* pages swapped out to make room */
 	uint64_t kernel_copies;	    /* read() calls that copied into the

@@ -24,6 +24,45 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------ */
+/* Version                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The version of this header (the library's: sgx2_major_version()). */
+#define SGX2_VERSION_MAJOR 0
+#define SGX2_VERSION_MINOR 1
+#define SGX2_VERSION_PATCH 0
+
+/* Non-zero when this header is version @major.@minor or later. */
+#define SGX2_VERSION_AT_LEAST(major, minor)                                    \
+	(SGX2_VERSION_MAJOR > (major) ||                                       \
+	 (SGX2_VERSION_MAJOR == (major) && SGX2_VERSION_MINOR >= (minor)))
+
+/**
+ * sgx2_major_version() - the major version of the library in use
+ *
+ * With sgx2_minor_version() and sgx2_patch_version(): the version of the
+ * libsgx2 the program runs with, which may be newer than the header it
+ * was built with (SGX2_VERSION_*).
+ *
+ * Return: the major version, e.g. 0 for 0.1.0.
+ */
+int sgx2_major_version(void);
+
+/**
+ * sgx2_minor_version() - the minor version of the library in use
+ *
+ * Return: the minor version, e.g. 1 for 0.1.0.
+ */
+int sgx2_minor_version(void);
+
+/**
+ * sgx2_patch_version() - the patch version of the library in use
+ *
+ * Return: the patch version, e.g. 0 for 0.1.0.
+ */
+int sgx2_patch_version(void);
+
+/* ------------------------------------------------------------------ */
 /* Constants: page size, page types, SECINFO flags                    */
 /* ------------------------------------------------------------------ */
 
@@ -270,8 +309,10 @@ struct sgx2_flow_report;
  * negative errno when it could not run at all and accepted nothing. The
  * flows only ever pass ranges inside the one they were asked for.
  *
- * @progress, optional, is called between chunks (see chunk_bytes) with the
- * report so far; returning non-zero cancels the flow there (-ECANCELED).
+ * @progress, optional, is called after each chunk (see chunk_bytes) the
+ * flow completed, the last one included, with the report so far;
+ * returning non-zero cancels the flow before the next chunk (-ECANCELED;
+ * ignored after the last).
  * Both get @arg. No library lock is held while either runs.
  */
 struct sgx2_callbacks {
@@ -290,6 +331,16 @@ struct sgx2_callbacks {
 #define SGX2_STEP_REMOVE 4u   /* REMOVE_PAGES */
 #define SGX2_STEP_PROGRESS 5u /* cancelled, or the deadline between chunks */
 #define SGX2_STEP_PREFAULT 6u /* grow: the host touch that adds the pages */
+
+/**
+ * sgx2_step_name() - the name of a flow step, for messages
+ * @step: SGX2_STEP_*, e.g. report->step
+ *
+ * Return: a static string, the SGX2_STEP_* name in lower case: "none",
+ * "modify", "map", "accept", "remove", "progress", "prefault"; "unknown"
+ * for another value. Never NULL.
+ */
+const char *sgx2_step_name(unsigned int step);
 
 /*
  * A flow's report: byte counts from offset, each a prefix of the range, so

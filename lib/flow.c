@@ -62,26 +62,33 @@ int sgx2__flow_fail(struct sgx2__flow *f, int err, uint32_t step)
 
 /*
  * Whether to run another chunk, from @from: not after a failure, not past
- * the end; between chunks, honour the deadline and let the progress
- * callback cancel. *@end is where the chunk stops.
+ * the end. After each chunk completed, the last included (so that a
+ * progress bar reaches the whole range), show the progress callback the
+ * report; between chunks, let it cancel and honour the deadline. *@end is
+ * where the chunk stops.
  */
 int sgx2__flow_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end)
 {
 	uint64_t chunk = f->call.opts->chunk_bytes;
+	int stop = 0;
 
-	if (f->r.error || from >= f->r.length)
+	if (f->r.error)
 		return 0;
-	if (f->chunks++) {
-		if (sgx2__deadline_passed(&f->call)) {
-			sgx2__flow_fail(f, -ETIMEDOUT, SGX2_STEP_PROGRESS);
-			return 0;
-		}
+	if (f->chunks) {
 		f->r.ioctls = f->call.ioctls;
 		f->r.retries = f->call.retries;
-		if (f->cb->progress && f->cb->progress(f->cb->arg, &f->r)) {
-			sgx2__flow_fail(f, -ECANCELED, SGX2_STEP_PROGRESS);
-			return 0;
-		}
+		if (f->cb->progress)
+			stop = f->cb->progress(f->cb->arg, &f->r);
+	}
+	if (from >= f->r.length)
+		return 0; /* done: nothing left to cancel */
+	if (stop) {
+		sgx2__flow_fail(f, -ECANCELED, SGX2_STEP_PROGRESS);
+		return 0;
+	}
+	if (f->chunks++ && sgx2__deadline_passed(&f->call)) {
+		sgx2__flow_fail(f, -ETIMEDOUT, SGX2_STEP_PROGRESS);
+		return 0;
 	}
 	*end = chunk && f->r.length - from > chunk ? from + chunk : f->r.length;
 	return 1;

@@ -272,7 +272,7 @@ static void other_descriptors_and_memory_pass_through(void **state)
 	assert_int_equal(mprotect((void *)((uintptr_t)p + 1), PAGE, PROT_READ),
 			 -1);
 	assert_int_equal(errno, EINVAL);
-	assert_int_equal(stats_of(fx->fd).ioctls[7], 0);
+	assert_int_equal(stats_of(fx->fd).ioctls[SGX2_SIM_NR_REMOVE], 0);
 }
 
 /* An anonymous mapping placed over enclave pages replaces the enclave VMA. */

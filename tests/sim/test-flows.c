@@ -292,7 +292,9 @@ static void removal_costs_two_ioctls_and_one_entry(void **state)
 		sgx2_trim_and_remove(e, HEAP_OFF, 64 * PAGE, &sc->cb, NULL, &r),
 		0);
 	st = stats_of(fx->fd);
-	assert_int_equal(st.ioctls[6] + st.ioctls[7], 2);
+	assert_int_equal(st.ioctls[SGX2_SIM_NR_MODIFY] +
+				 st.ioctls[SGX2_SIM_NR_REMOVE],
+			 2);
 	assert_int_equal(st.enclave_entries, 1);
 	assert_int_equal(st.eaccept_pages, 64);
 	assert_int_equal(st.pages_removed, 64);

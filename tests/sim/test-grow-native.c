@@ -109,12 +109,12 @@ static void prefault_grows_n_pages_with_no_exit(void **state)
 	assert_int_equal(r.accepted, n * PAGE);
 	assert_int_equal(r.callbacks, 1);
 	st = stats(sc);
-	assert_int_equal(st.aex[14], 0);
+	assert_int_equal(st.aex[SGX2_SIM_VECTOR_PF], 0);
 	assert_int_equal(st.aex_interrupts, 0);
 	assert_int_equal(st.enclave_entries, 1);
-	assert_int_equal(st.enclu[2], 1); /* EENTER */
-	assert_int_equal(st.enclu[3], 0); /* ERESUME */
-	assert_int_equal(st.enclu[5], n); /* EACCEPT */
+	assert_int_equal(st.enclu[SGX2_SIM_ENCLU_EENTER], 1);  /* EENTER */
+	assert_int_equal(st.enclu[SGX2_SIM_ENCLU_ERESUME], 0); /* ERESUME */
+	assert_int_equal(st.enclu[SGX2_SIM_ENCLU_EACCEPT], n); /* EACCEPT */
 	assert_int_equal(st.eaug_pages, n);
 	assert_int_equal(st.kernel_copies, 1);
 	assert_pages(sc, at, n, 0x203, 1);
@@ -131,7 +131,7 @@ static void eaccept_driven_growth_exits_once_per_page(void **state)
 				   &sc->cb, NULL, &r),
 			 0);
 	st = stats(sc);
-	assert_int_equal(st.aex[14], n);
+	assert_int_equal(st.aex[SGX2_SIM_VECTOR_PF], n);
 	assert_int_equal(st.enclave_entries, 1 + n); /* EENTER, n ERESUMEs */
 	assert_int_equal(st.kernel_copies, 0);
 	assert_pages(sc, at, n, 0x203, 1);
@@ -178,7 +178,7 @@ static void exhaustion_with_prefault_is_an_error_not_an_exit(void **state)
 	assert_int_equal(r.accepted, 5 * PAGE);
 	st = stats(sc);
 	assert_int_equal(st.exceptions, 0);
-	assert_int_equal(st.aex[14], 0);
+	assert_int_equal(st.aex[SGX2_SIM_VECTOR_PF], 0);
 	assert_int_equal(st.enclave_entries, 1);
 	assert_pages(sc, at, 5, 0x203, 1);
 	assert_pages(sc, at + 5 * PAGE, 11, 0, 0);
@@ -203,7 +203,7 @@ static void exhaustion_without_prefault_is_an_exception_exit(void **state)
 	assert_int_equal(sc->last.ex[0].error_code & 0x8000, 0);
 	assert_int_equal(sc->last.ex[0].offset, at + 5 * PAGE);
 	assert_int_equal(r.accepted, 0); /* the callback could not tell */
-	assert_int_equal(stats(sc).aex[14], 6);
+	assert_int_equal(stats(sc).aex[SGX2_SIM_VECTOR_PF], 6);
 	assert_pages(sc, at, 5, 0x203, 1);
 	assert_pages(sc, at + 5 * PAGE, 11, 0, 0);
 }
@@ -221,7 +221,7 @@ static void eaug_race_native(void **state)
 	assert_int_equal(sgx2_sim_inject(sc->lay.fd, &f), 0);
 	assert_int_equal(sgx2_grow(sc->e, at, 8 * PAGE, 0, &sc->cb, NULL, &r),
 			 0);
-	assert_int_equal(stats(sc).aex[14], 0);
+	assert_int_equal(stats(sc).aex[SGX2_SIM_VECTOR_PF], 0);
 	assert_pages(sc, at, 8, 0x203, 1);
 }
 

@@ -10,6 +10,21 @@
 
 #include "common.h"
 
+/* The counters' index names are the uapi's ioctl numbers. */
+#define NR_IS(name, cmd) _Static_assert(name == ((cmd)&0xff), #name)
+NR_IS(SGX2_SIM_NR_CREATE, SGX_IOC_ENCLAVE_CREATE);
+NR_IS(SGX2_SIM_NR_ADD_PAGES, SGX_IOC_ENCLAVE_ADD_PAGES);
+NR_IS(SGX2_SIM_NR_INIT, SGX_IOC_ENCLAVE_INIT);
+NR_IS(SGX2_SIM_NR_PROVISION, SGX_IOC_ENCLAVE_PROVISION);
+NR_IS(SGX2_SIM_NR_VEPC_REMOVE_ALL, SGX_IOC_VEPC_REMOVE_ALL);
+NR_IS(SGX2_SIM_NR_RESTRICT, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS);
+NR_IS(SGX2_SIM_NR_MODIFY, SGX_IOC_ENCLAVE_MODIFY_TYPES);
+NR_IS(SGX2_SIM_NR_REMOVE, SGX_IOC_ENCLAVE_REMOVE_PAGES);
+_Static_assert(SGX2_SIM_ENCLU_EENTER == SGX2_SIM_EENTER &&
+		       SGX2_SIM_ENCLU_ERESUME == SGX2_SIM_ERESUME &&
+		       SGX2_SIM_ENCLU_EEXIT == SGX2_SIM_EEXIT,
+	       "run.function values are ENCLU leaves");
+
 #define R SGX2_SIM_SECINFO_R
 #define TRIM SGX2_SIM_PAGE_TYPE_TRIM
 #define TCS SGX2_SIM_PAGE_TYPE_TCS
@@ -274,10 +289,13 @@ static void ioctls_are_counted_by_number(void **state)
 	assert_int_equal(remove_pages(fx->fd, HEAP_OFF, PAGE).err, EPERM);
 	assert_int_equal(ioctl(fx->fd, _IO(SGX_MAGIC, 0x42)), -1);
 	st = stats_of(fx->fd);
-	assert_int_equal(st.ioctls[6], 2);
-	assert_int_equal(st.ioctls[5], 1);
-	assert_int_equal(st.ioctls[7], 1);
-	assert_int_equal(st.ioctls[0] + st.ioctls[1] + st.ioctls[2], 0);
+	assert_int_equal(st.ioctls[SGX2_SIM_NR_MODIFY], 2);
+	assert_int_equal(st.ioctls[SGX2_SIM_NR_RESTRICT], 1);
+	assert_int_equal(st.ioctls[SGX2_SIM_NR_REMOVE], 1);
+	assert_int_equal(st.ioctls[SGX2_SIM_NR_CREATE] +
+				 st.ioctls[SGX2_SIM_NR_ADD_PAGES] +
+				 st.ioctls[SGX2_SIM_NR_INIT],
+			 0);
 	assert_int_equal(st.ioctls_unknown, 1);
 	assert_int_equal(st.pages_modified, 1);
 	assert_int_equal(st.pages_restricted, 1);

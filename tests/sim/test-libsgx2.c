@@ -93,7 +93,7 @@ static void probe_finds_edmm_on_a_simulated_enclave(void **state)
 	assert_true(caps & SGX2_CAP_DEVICE);
 	assert_true(caps & SGX2_CAP_EDMM_IOCTLS);
 	assert_true(caps & SGX2_CAP_SGX2);
-	assert_int_equal(stats_of(l->fx->fd).ioctls[7], 1);
+	assert_int_equal(stats_of(l->fx->fd).ioctls[SGX2_SIM_NR_REMOVE], 1);
 }
 
 static void probe_reports_enotty_on_a_kernel_without_edmm(void **state)
@@ -185,7 +185,7 @@ static void chunks_are_one_ioctl_each(void **state)
 					   &l->opts, &l->rep),
 			 0);
 	assert_int_equal(l->rep.ioctls, 3);
-	assert_int_equal(stats_of(l->fx->fd).ioctls[6], 3);
+	assert_int_equal(stats_of(l->fx->fd).ioctls[SGX2_SIM_NR_MODIFY], 3);
 }
 
 /* ---- partial failure: the report against the EPCM ---- */

@@ -259,8 +259,8 @@ static void entry_and_exit(void **state)
 	expect_eexit(&run);
 	assert_int_equal(sgx2_sim_get_stats(fx->fd, &st), 0);
 	assert_int_equal(st.enclave_entries, 2);
-	assert_int_equal(st.enclu[EENTER], 2);
-	assert_int_equal(st.enclu[EEXIT], 2);
+	assert_int_equal(st.enclu[SGX2_SIM_ENCLU_EENTER], 2);
+	assert_int_equal(st.enclu[SGX2_SIM_ENCLU_EEXIT], 2);
 	assert_int_equal(st.exceptions, 0);
 }
 
@@ -389,7 +389,7 @@ static void refusals_of_the_mapping_and_of_the_epcm(void **state)
 	/* NSSA is 1: with CSSA 1, EENTER is #GP until ERESUME. */
 	assert_int_equal(call(fx, TCS1, EENTER, OP_NOP, 0, 0, &run, &a), 0);
 	expect_exception(&run, EENTER, 13, 0, 0);
-	assert_int_equal(stats_of(fx->fd).aex[14], 2);
+	assert_int_equal(stats_of(fx->fd).aex[SGX2_SIM_VECTOR_PF], 2);
 }
 
 /*
@@ -447,9 +447,9 @@ static void divide_error_and_ereport(void **state)
 	/* No keys in the model: EREPORT is #UD. */
 	assert_int_equal(call(fx, TCS0, EENTER, OP_EREPORT, 0, 0, &run, &a), 0);
 	expect_exception(&run, ERESUME, 6, 0, 0);
-	assert_int_equal(stats_of(fx->fd).aex[0], 1);
-	assert_int_equal(stats_of(fx->fd).aex[6], 1);
-	assert_int_equal(stats_of(fx->fd).enclu[0], 1);
+	assert_int_equal(stats_of(fx->fd).aex[SGX2_SIM_VECTOR_DE], 1);
+	assert_int_equal(stats_of(fx->fd).aex[SGX2_SIM_VECTOR_UD], 1);
+	assert_int_equal(stats_of(fx->fd).enclu[SGX2_SIM_ENCLU_EREPORT], 1);
 }
 
 /* ---- The application's signal handlers ---- */
@@ -487,7 +487,7 @@ static void int3_is_a_sigtrap_at_the_aep(void **state)
 	assert_int_equal(trap_rax, ERESUME); /* the synthetic state */
 	assert_true(trap_rip - (uint64_t)(uintptr_t)fx->vdso < 256);
 	assert_int_equal(sigaction(SIGTRAP, &old, NULL), 0);
-	assert_int_equal(stats_of(fx->fd).aex[3], 1);
+	assert_int_equal(stats_of(fx->fd).aex[SGX2_SIM_VECTOR_BP], 1);
 }
 
 static volatile uint64_t release;

@@ -180,13 +180,15 @@ static void threads_with_faults_end_as_their_reports_say(void **state)
 
 		for (unsigned int i = 0; i < THREADS; i++)
 			partial += w[i].last.removed < PAGES * PAGE;
-		print_message("ioctls %llu, busy %llu, faults fired %llu, "
-			      "entries %llu, threads left part-way %u\n",
-			      (unsigned long long)(st.ioctls[5] + st.ioctls[6] +
-						   st.ioctls[7]),
-			      (unsigned long long)st.busy,
-			      (unsigned long long)st.faults_fired,
-			      (unsigned long long)st.enclave_entries, partial);
+		print_message(
+			"ioctls %llu, busy %llu, faults fired %llu, "
+			"entries %llu, threads left part-way %u\n",
+			(unsigned long long)(st.ioctls[SGX2_SIM_NR_RESTRICT] +
+					     st.ioctls[SGX2_SIM_NR_MODIFY] +
+					     st.ioctls[SGX2_SIM_NR_REMOVE]),
+			(unsigned long long)st.busy,
+			(unsigned long long)st.faults_fired,
+			(unsigned long long)st.enclave_entries, partial);
 		assert_int_equal(st.pages_resubmitted, 0);
 		assert_true(st.faults_fired > 0);
 	}

@@ -105,7 +105,10 @@ static void removal_costs_two_ioctls_and_one_callback_for_any_size(void **s)
 		assert_int_equal(r.callbacks, 1);
 		assert_int_equal(r.error, 0);
 		assert_int_equal(r.step, SGX2_STEP_NONE);
-		assert_int_equal(nprogress, 0);
+		/* One chunk, shown once it is done: the whole range. */
+		assert_int_equal(nprogress, 1);
+		assert_counters(&progress_seen[0], len, len, len);
+		nprogress = 0;
 	}
 	sgx2_enclave_free(big);
 	(void)s;
@@ -132,11 +135,50 @@ static void chunks_run_trim_accept_remove_each(void **state)
 		assert_true(fk_calls[2 * c].seq < accepts[c].seq &&
 			    accepts[c].seq < fk_calls[2 * c + 1].seq);
 	}
-	/* Progress is reported between chunks, not before or after. */
-	assert_int_equal(nprogress, 2);
+	/* Progress is reported after each chunk, the last included (a
+	 * progress bar reaches 100%), never before the first. */
+	assert_int_equal(nprogress, 3);
 	assert_counters(&progress_seen[0], 2 * PAGE, 2 * PAGE, 2 * PAGE);
 	assert_counters(&progress_seen[1], 4 * PAGE, 4 * PAGE, 4 * PAGE);
+	assert_counters(&progress_seen[2], 5 * PAGE, 5 * PAGE, 5 * PAGE);
+	assert_int_equal(progress_seen[2].ioctls, 6);
+	assert_int_equal(progress_seen[2].error, 0);
 	assert_counters(&r, 5 * PAGE, 5 * PAGE, 5 * PAGE);
+}
+
+/* After the last chunk there is nothing left to cancel. */
+static void progress_after_the_last_chunk_cannot_cancel(void **state)
+{
+	struct sgx2_options o;
+	struct sgx2_flow_report r;
+
+	sgx2_options_init(&o);
+	o.chunk_bytes = 2 * PAGE;
+	cancel_at = 2;
+	assert_int_equal(
+		sgx2_trim_and_remove(*state, OFF, 4 * PAGE, &cb, &o, &r), 0);
+	assert_int_equal(nprogress, 2);
+	assert_int_equal(r.step, SGX2_STEP_NONE);
+	assert_counters(&r, 4 * PAGE, 4 * PAGE, 4 * PAGE);
+}
+
+/* A chunk that failed is not shown: the report the flow returns is. */
+static void progress_is_not_called_for_a_failed_chunk(void **state)
+{
+	struct sgx2_options o;
+	struct sgx2_flow_report r;
+
+	sgx2_options_init(&o);
+	o.chunk_bytes = 2 * PAGE;
+	fk_answer(0, 2 * PAGE, 0);			   /* trim chunk 1 */
+	fk_answer(0, 2 * PAGE, 0);			   /* remove */
+	fk_answer(EFAULT, PAGE, SGX2_PAGE_NOT_MODIFIABLE); /* trim chunk 2 */
+	assert_int_equal(
+		sgx2_trim_and_remove(*state, OFF, 4 * PAGE, &cb, &o, &r),
+		-EFAULT);
+	assert_int_equal(nprogress, 1);
+	assert_counters(&progress_seen[0], 2 * PAGE, 2 * PAGE, 2 * PAGE);
+	assert_counters(&r, 3 * PAGE, 3 * PAGE, 3 * PAGE);
 }
 
 static void progress_can_cancel_between_chunks(void **state)
@@ -714,6 +756,8 @@ static void grow_chunks_prefault_each(void **state)
 	assert_true(fk_reads[1].seq < accepts[1].seq &&
 		    accepts[1].seq < fk_maps[2].seq);
 	assert_int_equal(r.changed, 5 * PAGE);
+	assert_int_equal(nprogress, 3);
+	assert_int_equal(progress_seen[2].accepted, 5 * PAGE);
 }
 
 static void grow_no_prefault_leaves_it_to_eaccept(void **state)
@@ -771,6 +815,8 @@ int main(void)
 		FTEST(removal_costs_two_ioctls_and_one_callback_for_any_size),
 		FTEST(chunks_run_trim_accept_remove_each),
 		FTEST(progress_can_cancel_between_chunks),
+		FTEST(progress_after_the_last_chunk_cannot_cancel),
+		FTEST(progress_is_not_called_for_a_failed_chunk),
 		FTEST(transient_faults_end_in_success_with_no_page_twice),
 		FTEST(trim_failure_still_removes_what_was_trimmed),
 		FTEST(short_accept_removes_the_accepted_prefix),

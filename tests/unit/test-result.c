@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* SGX return codes decode to the SDM's names and a meaning with an action. */
+/* SGX return codes decode to the SDM's names and a meaning with an action;
+ * flow steps to their names. */
 #include "common.h"
 
 static void every_sdm_code_has_its_name(void **state)
@@ -70,12 +71,27 @@ static void unknown_codes_are_named_unknown_not_null(void **state)
 	}
 }
 
+static void every_step_has_its_name(void **state)
+{
+	(void)state;
+	assert_string_equal(sgx2_step_name(SGX2_STEP_NONE), "none");
+	assert_string_equal(sgx2_step_name(SGX2_STEP_MODIFY), "modify");
+	assert_string_equal(sgx2_step_name(SGX2_STEP_MAP), "map");
+	assert_string_equal(sgx2_step_name(SGX2_STEP_ACCEPT), "accept");
+	assert_string_equal(sgx2_step_name(SGX2_STEP_REMOVE), "remove");
+	assert_string_equal(sgx2_step_name(SGX2_STEP_PROGRESS), "progress");
+	assert_string_equal(sgx2_step_name(SGX2_STEP_PREFAULT), "prefault");
+	assert_string_equal(sgx2_step_name(SGX2_STEP_PREFAULT + 1), "unknown");
+	assert_string_equal(sgx2_step_name(~0u), "unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_sdm_code_has_its_name),
 		cmocka_unit_test(the_edmm_codes_say_what_to_do),
 		cmocka_unit_test(unknown_codes_are_named_unknown_not_null),
+		cmocka_unit_test(every_step_has_its_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
