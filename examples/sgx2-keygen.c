@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,7 +22,15 @@ int main(int argc, char **argv)
 	FILE *f;
 	int fd, ok;
 
-	if (argc != 2) {
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: %s OUT.pem\nWrite a new RSA-3072 enclave "
+		       "signing key (e = 3), PKCS #8 PEM, mode 0600.\n",
+		       argv[0]);
+		return 0;
+	}
+	/* An option is not a file name: never write a key to "--foo". */
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1])) {
 		fprintf(stderr, "usage: %s OUT.pem\n", argv[0]);
 		return 2;
 	}

@@ -62,6 +62,14 @@ int main(int argc, char **argv)
 	EVP_PKEY *key;
 	int arg = 1, err;
 
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: %s [--debug] KEY.pem ENCLAVE.elf "
+		       "OUT.sigstruct\nMeasure ENCLAVE.elf and write its "
+		       "SIGSTRUCT signed with KEY.\n",
+		       argv[0]);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--debug") == 0) {
 		attributes |= SGX_ATTR_DEBUG;
 		arg++;

@@ -3,14 +3,15 @@
 # downstream project would: cc consumer.c $(pkg-config --cflags --libs
 # libsgx2-sim).
 set -eu
-build=$1 src=$2 prefix=$3 libdir=$4 sanitize=${5:-none}
+build=$1 src=$2 prefix=$3 libdir=$4 sanitize=${5:-none} bindir=${6:-bin}
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
 meson install -C "$build" --no-rebuild --destdir "$root" >/dev/null
 case $libdir in /*) ;; *) libdir=$prefix/$libdir ;; esac
+case $bindir in /*) ;; *) bindir=$prefix/$bindir ;; esac
 for f in "$root$prefix/include/sgx2-sim.h" "$root$libdir/libsgx2-sim.so.0" \
-         "$root$libdir/pkgconfig/libsgx2-sim.pc"; do
+         "$root$libdir/pkgconfig/libsgx2-sim.pc" "$root$bindir/sgx2-probe"; do
   [ -e "$f" ] || { echo "not installed: $f"; exit 1; }
 done
 export PKG_CONFIG_PATH="$root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
@@ -22,3 +23,8 @@ extra=
 ${CC:-cc} -Wall -Wextra -Werror $extra "$src/consumer.c" -o "$root/consumer" $flags
 readelf -d "$root/consumer" | grep -q 'NEEDED.*libsgx2-sim.so.0' || { echo "consumer does not need libsgx2-sim.so.0"; exit 1; }
 LD_LIBRARY_PATH="$root$libdir" "$root/consumer"
+# The installed probe answers on the installed simulator, preloaded.
+[ "$sanitize" = none ] || export ASAN_OPTIONS=verify_asan_link_order=0
+SGX2_SIM_DEVICE=1 LD_PRELOAD="$root$libdir/libsgx2-sim.so.0" \
+  LD_LIBRARY_PATH="$root$libdir" "$root$bindir/sgx2-probe" ||
+  { echo "the installed sgx2-probe did not find the simulator"; exit 1; }
