@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * sgx2-bench: what libsgx2 costs, counted on the simulator, against the
- * patterns other users of the SGX2 ioctls follow (../shared/spec/peers.md),
+ * patterns other users of the SGX2 ioctls follow (doc/peers.md),
  * each reimplemented here in a few lines and measured in the same run.
  * Everything counted is deterministic: ioctls, enclave entries, pages
  * submitted twice, heap allocations; instructions come from callgrind

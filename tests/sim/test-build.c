@@ -2,6 +2,8 @@
 /*
  * Building an enclave with raw ioctls, as a loader does (spec §10):
  * CREATE, ADD_PAGES, INIT and their checks, and what holds before INIT.
+ *
+ * "spec §N" is section N of doc/kernel-behaviour.md.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -4,6 +4,8 @@
  * ioctls. Whether the struct is written back is observed directly: the
  * same call with the struct on a read-only page fails with EFAULT exactly
  * when the driver tries to write it back.
+ *
+ * "spec §N" is section N of doc/kernel-behaviour.md.
  */
 #include <errno.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * kernel's page bookkeeping (type, vm_max_prot_bits), dynamic addition
  * (§8), entering through a TCS, the mmap()/mprotect() rules, and the
  * kernel/CPU modes.
+ *
+ * "spec §N" is section N of doc/kernel-behaviour.md.
  */
 #include <errno.h>
 #include <string.h>

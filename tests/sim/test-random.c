@@ -16,6 +16,8 @@
  * seed and its last steps; rerun it alone with that seed and
  * SGX2_SIM_RANDOM_SEQUENCES=1. meson test --setup long sim-random runs
  * 30000 sequences of 300 steps.
+ *
+ * "spec §N" is section N of doc/kernel-behaviour.md.
  */
 #include <errno.h>
 #include <inttypes.h>

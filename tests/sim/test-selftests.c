@@ -6,6 +6,8 @@
  * and exception vector, error code and address. What the test enclave's
  * code does is done with the simulator's enclave-side calls: an ENCL_CALL
  * through TCS #1 or #2 is one sgx2_sim_* call with run.tcs set.
+ *
+ * "spec §N" is section N of doc/kernel-behaviour.md.
  */
 #include <errno.h>
 #include <string.h>

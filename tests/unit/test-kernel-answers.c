@@ -3,6 +3,8 @@
  * Each row of the kernel's errno table (spec §6), for each of the three
  * ioctls: what the library submits next, what it reports, when it stops.
  * Retries use a yield instead of a sleep here (backoff_min_us = 0).
+ *
+ * "spec §N" is section N of doc/kernel-behaviour.md.
  */
 #include "common.h"
 
