@@ -20,6 +20,11 @@
 
 #include "internal.h"
 
+/* The text form's kind names, for messages (the kinds[] table below). */
+#define KIND_NAMES                                                             \
+	"errno, reclaim-race, encls, encls-fault, etrack, under-reclaim, "     \
+	"busy, not-tracked, eaug, eaug-race, remove-race or copy-signal"
+
 static int is_per_call(uint32_t kind)
 {
 	return kind >= SGX2_SIM_FAULT_ERRNO && kind <= SGX2_SIM_FAULT_ETRACK;
@@ -38,10 +43,7 @@ static const char *fault_problem(const struct sgx2_sim_fault *f)
 		return "reserved fields must be 0";
 	if (f->kind < SGX2_SIM_FAULT_ERRNO ||
 	    f->kind > SGX2_SIM_FAULT_COPY_SIGNAL)
-		return "kind= is required: errno, reclaim-race, encls, "
-		       "encls-fault, etrack, under-reclaim, busy, "
-		       "not-tracked, eaug, eaug-race, remove-race or "
-		       "copy-signal";
+		return "kind= is required: " KIND_NAMES;
 	if (f->ioctl != SGX2_SIM_IOCTL_ANY &&
 	    (f->ioctl < SGX2_SIM_IOCTL_RESTRICT ||
 	     f->ioctl > SGX2_SIM_IOCTL_REMOVE))
@@ -391,9 +393,7 @@ static int why(struct why *w, const char *fmt, ...)
 static const struct {
 	const char *key, *takes;
 } keys[] = {
-	{ "kind", "errno, reclaim-race, encls, encls-fault, etrack, "
-		  "under-reclaim, busy, not-tracked, eaug, eaug-race, "
-		  "remove-race or copy-signal" },
+	{ "kind", KIND_NAMES },
 	{ "ioctl", "any, restrict, modify or remove (or 5, 6, 7)" },
 	{ "nth", "a number from 1 (C syntax), 0 meaning 1" },
 	{ "page", "a page index (C syntax)" },
