@@ -16,10 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
-
 #include <sgx2.h>
 
 enum {
@@ -52,24 +48,6 @@ static const char *yes(int on)
 	return on ? "yes" : "no";
 }
 
-/* CPUID.(EAX=12H,ECX=0):EAX bits 0 and 1 as the CPU answers, or 0. */
-static unsigned int cpu_sgx_bits(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	unsigned int a, b, c, d;
-
-	if (__get_cpuid_max(0, NULL) < 0x12)
-		return 0;
-	__cpuid_count(7, 0, a, b, c, d);
-	if (!(b & (1u << 2)))
-		return 0;
-	__cpuid_count(0x12, 0, a, b, c, d);
-	return a & 3u;
-#else
-	return 0;
-#endif
-}
-
 /* The simulator's int sgx2_sim_cpuid(uint32_t, uint32_t, uint32_t[4]). */
 typedef int (*sim_cpuid_fn)(unsigned int, unsigned int, unsigned int *);
 
@@ -81,7 +59,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned int caps = 0, cpu, sim_regs[4] = { 0 };
+	unsigned int caps = 0, sim_regs[4] = { 0 };
 	sim_cpuid_fn sim_cpuid;
 	int quiet = 0, c, err, status;
 	void *sym;
@@ -124,7 +102,6 @@ int main(int argc, char **argv)
 	 * the CPUID the simulator answers as well, when it is here. */
 	sym = dlsym(RTLD_DEFAULT, "sgx2_sim_cpuid");
 	memcpy(&sim_cpuid, &sym, sizeof(sim_cpuid)); /* POSIX: a function */
-	cpu = cpu_sgx_bits();
 	if (sim_cpuid) {
 		printf("simulator:                      libsgx2-sim is in "
 		       "this process%s\n",
@@ -140,10 +117,13 @@ int main(int argc, char **argv)
 		       yes(sim_regs[0] & 2u));
 		printf("this CPU reports SGX1, SGX2:    %s, %s (not used by "
 		       "the simulator)\n",
-		       yes(cpu & 1u), yes(cpu & 2u));
+		       yes(caps & SGX2_CAP_CPUID_SGX1),
+		       yes(caps & SGX2_CAP_CPUID_SGX2));
 	} else {
-		printf("CPU reports SGX1 (CPUID 0x12):  %s\n", yes(cpu & 1u));
-		printf("CPU reports SGX2 (CPUID 0x12):  %s\n", yes(cpu & 2u));
+		printf("CPU reports SGX1 (CPUID 0x12):  %s\n",
+		       yes(caps & SGX2_CAP_CPUID_SGX1));
+		printf("CPU reports SGX2 (CPUID 0x12):  %s\n",
+		       yes(caps & SGX2_CAP_CPUID_SGX2));
 	}
 	printf("%s opens:         %s\n", SGX2_DEVICE_PATH,
 	       yes(caps & SGX2_CAP_DEVICE));

@@ -5,15 +5,9 @@
 # libsgx2), in both orders, and check that it needs libsgx2-sim.so.0 and
 # that the probe, run with SGX2_SIM_DEVICE=1, finds the simulator.
 set -eu
-build=$1 src=$2 prefix=$3 libdir=$4 sanitize=${5:-none}
-root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
-
-meson install -C "$build" --no-rebuild --destdir "$root" >/dev/null
-case $libdir in /*) ;; *) libdir=$prefix/$libdir ;; esac
-export PKG_CONFIG_PATH="$root$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$root"
-extra=
-[ "$sanitize" = none ] || extra=-fsanitize=$sanitize
+build=$1 src=$2
+. "$(dirname "$0")/install-root.sh"
+install_root "$build" "$3" "$4" "${5:-none}"
 for mods in "libsgx2-sim libsgx2" "libsgx2 libsgx2-sim"; do
   flags=$(pkg-config --cflags --libs $mods)
   echo "pkg-config --cflags --libs $mods: $flags"
