@@ -147,6 +147,47 @@ int sgx2_enclave_set_options(struct sgx2_enclave *encl,
 			     const struct sgx2_options *opts);
 
 /* ------------------------------------------------------------------ */
+/* Tracing: what the library asked the kernel, and what it answered   */
+/* ------------------------------------------------------------------ */
+
+/* Kinds of trace lines (bits of @kinds). */
+#define SGX2_LOG_IOCTL 0x1u /* one line per ioctl: answer, decision, time */
+#define SGX2_LOG_STEP 0x2u  /* one line per flow step: begin, mapping, */
+			    /* accept callback, end */
+#define SGX2_LOG_ALL (SGX2_LOG_IOCTL | SGX2_LOG_STEP)
+
+/*
+ * Receives one trace line: @kind is SGX2_LOG_IOCTL or SGX2_LOG_STEP, @line
+ * is NUL-terminated, has no newline and is valid only during the call. It
+ * runs on the thread that made the library call, with no library lock
+ * held; it may change errno (the library restores it).
+ */
+typedef void (*sgx2_log_fn)(void *data, unsigned int kind, const char *line);
+
+/**
+ * sgx2_enclave_set_log_fn() - trace a handle's ioctls and flow steps
+ * @encl:  the handle
+ * @fn:    called with each line; NULL: the default, which writes the line
+ *         and a newline to standard error with one write(2)
+ * @data:  passed to @fn
+ * @kinds: the SGX2_LOG_* bits to trace; 0 turns tracing off
+ *
+ * Tracing is off unless asked for, and then costs one branch per ioctl.
+ * A new handle starts as the environment variable LIBSGX2_TRACE says
+ * when sgx2_enclave_new() makes it: unset, empty or "0", off; "ioctl",
+ * SGX2_LOG_IOCTL; any other value ("1"), SGX2_LOG_ALL; to standard error.
+ * This call replaces that, for this handle, for good: each line goes to
+ * one place. sgx2_probe() has no handle and follows the variable. Calls
+ * read the setting without a lock, so each one is kept until
+ * sgx2_enclave_free(): set it once or rarely.
+ *
+ * Return: 0; -EINVAL for a NULL @encl or unknown bits in @kinds; -ENOMEM
+ * (nothing is changed on error).
+ */
+int sgx2_enclave_set_log_fn(struct sgx2_enclave *encl, sgx2_log_fn fn,
+			    void *data, unsigned int kinds);
+
+/* ------------------------------------------------------------------ */
 /* The report: what a call did, page-exact                            */
 /* ------------------------------------------------------------------ */
 

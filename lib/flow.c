@@ -36,6 +36,8 @@ int sgx2__flow_begin(struct sgx2__flow *f, struct sgx2_enclave *encl,
 	if (!err && !args_ok)
 		err = -EINVAL;
 	f->r.error = err;
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_flow_begin(f);
 	return err;
 }
 
@@ -43,6 +45,8 @@ int sgx2__flow_end(struct sgx2__flow *f, struct sgx2_flow_report *report)
 {
 	f->r.ioctls = f->call.ioctls;
 	f->r.retries = f->call.retries;
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_flow_end(f);
 	if (report)
 		*report = f->r;
 	errno = f->saved_errno; /* whatever the callbacks did to it */
@@ -117,6 +121,8 @@ int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
 	got = f->cb->accept(f->cb->arg,
 			    f->call.encl->base + f->r.offset + f->r.accepted,
 			    len, secinfo);
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_accept(f, len, secinfo, got);
 	if (got < 0 && got >= -4095)
 		return sgx2__flow_fail(f, (int)got, SGX2_STEP_ACCEPT);
 	if (got < 0 || (uint64_t)got > len || got % SGX2_PAGE_SIZE)
@@ -147,6 +153,8 @@ static int flow_map(struct sgx2__flow *f, uint64_t end, int prot, int map)
 	} else if (mprotect(addr, len, prot)) {
 		err = -errno;
 	}
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_map(f, map, off, len, prot, err);
 	if (err)
 		return sgx2__flow_fail(f, err, SGX2_STEP_MAP);
 	f->r.mapped = end;

@@ -133,15 +133,29 @@ static int backoff(const struct sgx2__call *call, unsigned int streak)
 	return 0;
 }
 
+/* The trace points: the attempt at [offset + at, offset + length). */
+#define TRACE(d)                                                               \
+	do {                                                                   \
+		if (SGX2__TRACING(call))                                       \
+			sgx2__trace_ioctl(                                     \
+				call, &(const struct sgx2__trace_io){          \
+					      op, offset + at, length - at,    \
+					      arg, a.err, a.count, a.result,   \
+					      d, streak, slept_ns });          \
+	} while (0)
+
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		 uint64_t length, uint64_t arg, uint64_t *done)
 {
 	unsigned int streak = 0; /* retries in a row without progress */
-	uint64_t got = 0;
+	uint64_t got = 0, at, slept_ns = 0;
 	struct attempt a;
 	int err;
 
+	if (SGX2__TRACING(call))
+		call->trace_ns = sgx2__trace_now();
 	for (;;) {
+		at = got;
 		a = attempt(call->encl, op, offset + got, length - got, arg);
 		call->ioctls++;
 		call->sgx_result = a.result;
@@ -149,16 +163,20 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		/* Never trust a count we cannot place inside the range. */
 		if (a.count > length - got || a.count % SGX2_PAGE_SIZE) {
 			err = -EPROTO;
+			TRACE(SGX2__EPROTO_COUNT);
 			break;
 		}
 		got += a.count;
 
 		err = a.err;
-		if (err && !transient(err, a.result))
+		if (err && !transient(err, a.result)) {
+			TRACE(SGX2__FAIL);
 			break;
+		}
 		/* Nothing left to retry, whatever the errno said. */
 		if (got == length) {
 			err = 0;
+			TRACE(SGX2__DONE);
 			break;
 		}
 		/* 0 with a short count is progress (an early return). */
@@ -168,18 +186,30 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 			streak = 0; /* progress: go on at once */
 			if (sgx2__deadline_passed(call)) {
 				err = -ETIMEDOUT;
+				TRACE(SGX2__TIMEOUT);
 				break;
 			}
 		} else {
-			if (++streak > call->opts->max_retries)
-				break;
-			if (backoff(call, streak)) {
-				err = -ETIMEDOUT;
+			if (++streak > call->opts->max_retries) {
+				TRACE(SGX2__GIVE_UP);
 				break;
 			}
+			/* The sleep is traced as it was, not as planned. */
+			if (SGX2__TRACING(call))
+				slept_ns = sgx2__trace_now();
+			if (backoff(call, streak)) {
+				err = -ETIMEDOUT;
+				slept_ns = 0;
+				TRACE(SGX2__TIMEOUT);
+				break;
+			}
+			if (SGX2__TRACING(call))
+				slept_ns = sgx2__trace_now() - slept_ns;
 		}
 		if (a.err)
 			call->retries++;
+		TRACE(a.count ? SGX2__RETRY_NOW : SGX2__RETRY_BACKOFF);
+		slept_ns = 0;
 	}
 	*done = got;
 	return err;
@@ -210,14 +240,25 @@ int sgx2__open_device(void)
 /* A zero-length REMOVE_PAGES: changes nothing, tells what the driver has. */
 int sgx2__probe_ioctl(int fd)
 {
-	struct sgx2__call call = { .opts = &sgx2__default_options };
+	struct sgx2__call call = { .opts = &sgx2__default_options,
+				   .log = sgx2__log_env() };
+	struct sgx2_enclave traced = { .fd = fd };
 	unsigned int streak = 0;
 	int err;
 
+	if (SGX2__TRACING(&call)) {
+		call.encl = &traced;
+		call.trace_ns = sgx2__trace_now();
+	}
 	for (;;) {
 		struct sgx_enclave_remove_pages p = { 0 };
 
 		err = sys_ioctl(fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &p);
+		if (SGX2__TRACING(&call))
+			sgx2__trace(&call, SGX2_LOG_IOCTL, 0,
+				    "probe: REMOVE_PAGES offset=0 length=0 -> "
+				    "%s",
+				    sgx2__trace_errname(err));
 		if ((err != -EBUSY && err != -EINTR) ||
 		    ++streak > call.opts->max_retries)
 			return err;
