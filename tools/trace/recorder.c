@@ -35,6 +35,7 @@
 #include <cpuid.h>
 
 #include "recorder.h"
+#include "sgx2-sim.h"
 
 #define MAX_FD 65536
 #define MAX_ENCL 256
@@ -55,9 +56,11 @@ static struct {
 } maps[MAX_MAPS];
 
 /* What the first line of each process says (built at start-up). */
-static char exe[256], kernel[65], answered_by[16] = "kernel";
+static char exe[256], kernel[65];
 static unsigned int cpu_sgx; /* CPUID.(12H,0):EAX bits 0-1, 0 without */
-static int started;	     /* the first line is out */
+/* The simulator's, when it is in the process. */
+static int (*sim_get_config)(int, struct sgx2_sim_config *);
+static int started; /* the first line is out */
 
 #define LOAD(p) __atomic_load_n(p, __ATOMIC_ACQUIRE)
 #define STORE(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
@@ -141,8 +144,9 @@ static void describe_machine(void)
 		strncpy(kernel, u.release, sizeof(kernel) - 1);
 		kernel[sizeof(kernel) - 1] = '\0';
 	}
-	if (dlsym(RTLD_DEFAULT, "sgx2_sim_open"))
-		strcpy(answered_by, "libsgx2-sim");
+	/* The simulator, if it is in the process: it tells its enclaves. */
+	sim_get_config = (int (*)(int, struct sgx2_sim_config *))dlsym(
+		RTLD_DEFAULT, "sgx2_sim_get_config");
 	/* The CPU's own answer (a simulator cannot change it). */
 	if (__get_cpuid_max(0, NULL) >= 0x12) {
 		__cpuid_count(7, 0, a, b, c, d);
@@ -177,7 +181,7 @@ static void start_line(void)
 	ev_num(&e, "ppid", (uint64_t)syscall(SYS_getppid), EV_DEC);
 	ev_str(&e, "exe", exe, 0, 0);
 	ev_str(&e, "kernel", kernel, 0, 0);
-	ev_str(&e, "answered_by", answered_by, 0, 1);
+	ev_num(&e, "sim_loaded", sim_get_config != NULL, EV_DEC);
 	ev_num(&e, "cpu_sgx1", cpu_sgx & 1, EV_DEC);
 	ev_num(&e, "cpu_sgx2", (cpu_sgx >> 1) & 1, EV_DEC);
 	ev_ret(&e, 0, 0, EV_DEC);
@@ -384,6 +388,21 @@ static const struct ev_name open_flags[] = {
 	{ O_NONBLOCK, "O_NONBLOCK" },
 };
 
+/* Who answers for the enclave: the simulator says so, with the machine it
+ * models for it (its kernel release, SGX2); else the kernel. */
+static void answerer_fields(struct ev *e, int fd)
+{
+	struct sgx2_sim_config cfg;
+
+	if (sim_get_config && !sim_get_config(fd, &cfg)) {
+		ev_str(e, "answered_by", "libsgx2-sim", 0, 1);
+		ev_num(e, "sim_kernel", cfg.kernel, EV_HEX);
+		ev_num(e, "sim_sgx2", cfg.sgx2, EV_DEC);
+	} else {
+		ev_str(e, "answered_by", "kernel", 0, 1);
+	}
+}
+
 static int traced_open(const char *sym, const char *path, int fd, int flags)
 {
 	int saved_errno = errno, kind = sgx_path(path);
@@ -400,6 +419,8 @@ static int traced_open(const char *sym, const char *path, int fd, int flags)
 		 sizeof(open_flags) / sizeof(open_flags[0]));
 	if (e.json && encl)
 		rec__encl_fields(&e, encl);
+	if (encl)
+		answerer_fields(&e, fd);
 	ev_ret(&e, fd, fd < 0 ? saved_errno : 0, EV_DEC);
 	if (encl) {
 		char note[32];
