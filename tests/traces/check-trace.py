@@ -11,11 +11,24 @@
             every ioctl is one of <asm/sgx.h>'s, decoded (its "in" struct,
             and "out" for those the kernel writes back), on an enclave;
             every op of --need and every event of --events occurs.
+  replay    replay every trace (*.jsonl) under --dir, or the --out one,
+            with sgx2-replay: each must replay without a divergence,
+            unless a comment line of it says
+              # expect-divergence: LINE
+            when sgx2-replay must exit 1 and name exactly that line.
+
+record and check take --replay PATH: then replay the trace too; and with
+--alter OP:ERRNO, a copy in which the first OP over pages that failed
+with ERRNO succeeds instead (ret 0, the whole length done), which the replay must
+catch at that line.
+Comment lines (starting with '#') are allowed in a trace, as sgx2-replay
+allows them.
 
 Exit status: 0 pass, 1 fail, 77 skip (with the reason on stdout).
 """
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,6 +60,8 @@ def check_json(path, need, events):
     if not lines:
         return ['the trace is empty']
     for n, line in enumerate(lines, 1):
+        if line.startswith('#') or not line.strip():
+            continue
         try:
             ev = json.loads(line)
         except ValueError as e:
@@ -106,11 +121,70 @@ def check_text(path, need):
     return fail
 
 
+EXPECT = re.compile(r'#\s*expect-divergence:\s*(\d+)\s*')
+
+
+def replay(sgx2_replay, path):
+    """Replay @path, as its expect-divergence comment says; failures."""
+    want = None
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            m = EXPECT.fullmatch(line.strip())
+            if m:
+                want = int(m.group(1))
+    r = subprocess.run([sgx2_replay, path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    sys.stdout.write(r.stdout)
+    if want is None:
+        if r.returncode:
+            return [f'{path}: sgx2-replay exit status {r.returncode}, '
+                    'want 0 (no divergence)']
+        return []
+    lines = [l for l in r.stdout.split('\n') if ': divergence: ' in l]
+    if r.returncode != 1:
+        return [f'{path}: sgx2-replay exit status {r.returncode}, want 1 '
+                f'(a divergence at line {want})']
+    if len(lines) != 1 or not lines[0].startswith(f'{path}:{want}: '):
+        return [f'{path}: the divergence is not reported at line {want}: '
+                f'{lines}']
+    print(f'{path}: the divergence is caught at line {want}, as expected')
+    return []
+
+
+def alter(path, spec):
+    """A copy of @path whose first @spec (OP:ERRNO) ioctl succeeds."""
+    op, err = spec.split(':')
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')[:-1]
+    for i, line in enumerate(lines):
+        if line.startswith('#') or not line.strip():
+            continue
+        ev = json.loads(line)
+        if ev.get('ev') != 'ioctl' or ev.get('op') != op or \
+                ev.get('errno') != err or not ev['in'].get('length'):
+            continue
+        ev['ret'] = 0
+        del ev['errno']
+        ev['out']['count'] = ev['in']['length']
+        lines[i] = json.dumps(ev, separators=(',', ':'))
+        head = [f'# {path}, altered: line {i + 1} ({op}, {err} when '
+                'recorded) made to succeed',
+                f'# expect-divergence: {i + 3}']
+        out = path + '.altered.jsonl'
+        with open(out, 'w', encoding='utf-8') as f:
+            f.write('\n'.join(head + lines) + '\n')
+        return out
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('what', choices=['record', 'check'])
+    ap.add_argument('what', choices=['record', 'check', 'replay'])
     ap.add_argument('--sgx2-trace')
-    ap.add_argument('--out', required=True)
+    ap.add_argument('--replay')
+    ap.add_argument('--dir')
+    ap.add_argument('--alter')
+    ap.add_argument('--out')
     ap.add_argument('--text', action='store_true')
     ap.add_argument('--need', default='')
     ap.add_argument('--events', default='')
@@ -124,6 +198,21 @@ def main():
     need = [o for o in args.need.split(',') if o]
     events = [e for e in args.events.split(',') if e]
 
+    if args.what == 'replay':
+        paths = ([args.out] if args.out else sorted(
+            os.path.join(d, f) for d, _, fs in os.walk(args.dir)
+            for f in fs if f.endswith('.jsonl')))
+        if not paths:
+            print(f'no traces under {args.dir}')
+            return 1
+        fail = []
+        for p in paths:
+            fail += replay(args.replay, p)
+        for msg in fail:
+            print(msg)
+        print(f'{len(paths)} trace(s) replayed'
+              + (f', {len(fail)} failed' if fail else ''))
+        return 1 if fail else 0
     if args.what == 'record':
         cmd = [args.sgx2_trace, '-o', args.out]
         if not args.text:
@@ -144,6 +233,14 @@ def main():
         print(msg)
     if len(fail) > 40:
         print(f'... and {len(fail) - 40} more')
+    if not fail and args.replay and not args.text:
+        fail = replay(args.replay, args.out)
+        if not fail and args.alter:
+            altered = alter(args.out, args.alter)
+            fail = (replay(args.replay, altered) if altered
+                    else [f'no {args.alter} in {args.out} to alter'])
+        for msg in fail:
+            print(msg)
     return 1 if fail else 0
 
 
