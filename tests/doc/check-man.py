@@ -13,11 +13,14 @@
             page has a well-formed .TH, the sections a section 3 page needs,
             stubs that point at a page naming them, and cross-references
             that exist; the pages installed are exactly the pages in doc/.
+            A section 1 page (a program) has NAME, SYNOPSIS, DESCRIPTION,
+            OPTIONS, EXIT STATUS and SEE ALSO.
             A section 3 page's SYNOPSIS names the header that declares its
             function and that header's library (<sgx2.h> and -lsgx2,
             <sgx2-sim.h> and -lsgx2-sim).
   examples  the C code of every EXAMPLE section compiles on its own against
-            the public header with -Wall -Wextra -Werror.
+            the public header with -Wall -Wextra -Werror (but section 1's,
+            which are shell commands).
 
 Exit status: 0 pass, 1 fail, 77 skip (with the reason on stdout).
 """
@@ -35,6 +38,8 @@ SKIP = 77
 SECTION3 = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'RETURN VALUE', 'ERRORS',
             'NOTES', 'EXAMPLE', 'SEE ALSO']
 SECTION7 = ['NAME', 'DESCRIPTION', 'SEE ALSO']
+SECTION1 = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS',
+            'SEE ALSO']
 
 
 class Page:
@@ -264,7 +269,7 @@ def check_coverage(args):
                 th[0]):
             bad(f'{p.file}: want one line {want}, have {th}')
         secs = p.sections()
-        need = SECTION3 if p.section == '3' else SECTION7
+        need = {'1': SECTION1, '3': SECTION3}.get(p.section, SECTION7)
         missing = [s for s in need if s not in secs]
         if missing:
             bad(f'{p.file}: missing sections: {", ".join(missing)}')
@@ -356,7 +361,8 @@ def check_examples(args):
     fail = total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for p in pages:
-            if p.so:
+            # Section 1 pages (programs) give shell commands, not C.
+            if p.so or p.section == '1':
                 continue
             try:
                 blocks = examples(p)
