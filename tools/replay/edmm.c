@@ -188,56 +188,51 @@ static const char *state_name(uint64_t secinfo)
 	return (secinfo & 0x20) ? "restricted (PR)" : "as the EPCM has it";
 }
 
+/* EACCEPT(@secinfo) of the pages from @q, below @stop, that pass @same:
+ * the inference @what (said with the pages and the flags), if any took. */
+static int accept_run(struct replay *r, struct renc *e, const struct call *c,
+		      uint64_t q, uint64_t stop,
+		      int (*same)(const struct sgx2_sim_page *,
+				  const struct sgx2_sim_page *),
+		      uint64_t secinfo, const char *what)
+{
+	uint64_t done = eaccept(e, q, run_of(e, q, stop, same), secinfo);
+
+	if (!done)
+		return 0;
+	inferred(r,
+		 "the enclave %s %llu page(s) at +0x%llx (%sEACCEPT 0x%llx) "
+		 "before %s",
+		 what, (unsigned long long)(done / PAGE), (unsigned long long)q,
+		 secinfo == ACCEPT_AUG ? "EAUG on " : "",
+		 (unsigned long long)secinfo, c->text);
+	return 1;
+}
+
 /* The simulator stopped at @q, before the recorded call did (@stop). */
 static int infer_before(struct replay *r, struct renc *e, const struct call *c,
 			const struct answer *got, uint64_t q, uint64_t stop)
 {
+	static char as[64];
 	struct sgx2_sim_page p;
-	uint64_t n, done;
 
 	if (state(e, q, &p))
 		return 0;
-	if (!p.present && c->nr != SGX2_SIM_IOCTL_REMOVE &&
-	    got->err == EFAULT && !got->result) {
-		n = run_of(e, q, stop, both_absent);
-		done = eaccept(e, q, n, ACCEPT_AUG);
-		if (!done)
-			return 0;
-		inferred(r,
-			 "the enclave added %llu page(s) at +0x%llx (EAUG on "
-			 "EACCEPT 0x%llx) before %s",
-			 (unsigned long long)(done / PAGE),
-			 (unsigned long long)q, ACCEPT_AUG, c->text);
-		return 1;
-	}
-	if (p.present && c->nr != SGX2_SIM_IOCTL_REMOVE && got->err == EFAULT &&
-	    got->result == NOT_MODIFIABLE &&
-	    (p.pending || p.modified || p.pr)) {
-		n = run_of(e, q, stop, same_pending_state);
-		done = eaccept(e, q, n, p.secinfo);
-		if (!done)
-			return 0;
-		inferred(r,
-			 "the enclave accepted %llu page(s) at +0x%llx as %s "
-			 "(EACCEPT 0x%llx) before %s",
-			 (unsigned long long)(done / PAGE),
-			 (unsigned long long)q, state_name(p.secinfo),
-			 (unsigned long long)p.secinfo, c->text);
-		return 1;
+	if (c->nr != SGX2_SIM_IOCTL_REMOVE && got->err == EFAULT) {
+		if (!p.present && !got->result)
+			return accept_run(r, e, c, q, stop, both_absent,
+					  ACCEPT_AUG, "added");
+		snprintf(as, sizeof(as), "accepted, as %s,",
+			 state_name(p.secinfo));
+		if (p.present && got->result == NOT_MODIFIABLE &&
+		    (p.pending || p.modified || p.pr))
+			return accept_run(r, e, c, q, stop, same_pending_state,
+					  p.secinfo, as);
 	}
 	if (c->nr == SGX2_SIM_IOCTL_REMOVE && got->err == EPERM &&
-	    trim_unaccepted(&p, &p)) {
-		n = run_of(e, q, stop, trim_unaccepted);
-		done = eaccept(e, q, n, ACCEPT_TRIM);
-		if (!done)
-			return 0;
-		inferred(r,
-			 "the enclave accepted %llu page(s) at +0x%llx as TRIM "
-			 "(EACCEPT 0x%llx) before %s",
-			 (unsigned long long)(done / PAGE),
-			 (unsigned long long)q, ACCEPT_TRIM, c->text);
-		return 1;
-	}
+	    trim_unaccepted(&p, &p))
+		return accept_run(r, e, c, q, stop, trim_unaccepted,
+				  ACCEPT_TRIM, "accepted, as TRIM,");
 	return 0;
 }
 

@@ -125,17 +125,44 @@ static char *string(struct parser *ps)
 
 static int value(struct parser *ps, const char *key);
 
-static int object(struct parser *ps, const char *prefix)
+/* Past an object's or array's opening: 1 when it is empty (and done),
+ * 0 when members follow, -1 when nested too deep. */
+static int open_group(struct parser *ps, char close)
 {
 	if (++ps->depth > MAX_DEPTH)
 		return fail(ps, "nested too deep");
-	ps->p++; /* { */
+	ps->p++;
 	ws(ps);
-	if (*ps->p == '}') {
-		ps->p++;
-		ps->depth--;
+	if (*ps->p != close)
 		return 0;
+	ps->p++;
+	ps->depth--;
+	return 1;
+}
+
+/* After a member: 1 when another follows (past ','), 0 at @close (past
+ * it), -1 otherwise. */
+static int next_member(struct parser *ps, char close)
+{
+	ws(ps);
+	if (*ps->p == ',') {
+		ps->p++;
+		return 1;
 	}
+	if (*ps->p != close)
+		return fail(ps, close == '}' ? "',' or '}' was expected"
+					     : "',' or ']' was expected");
+	ps->p++;
+	ps->depth--;
+	return 0;
+}
+
+static int object(struct parser *ps, const char *prefix)
+{
+	int more = open_group(ps, '}');
+
+	if (more)
+		return more < 0 ? -1 : 0;
 	for (;;) {
 		char *name, *key;
 		int err;
@@ -163,31 +190,18 @@ static int object(struct parser *ps, const char *prefix)
 		free(key);
 		if (err)
 			return err;
-		ws(ps);
-		if (*ps->p == ',') {
-			ps->p++;
-			continue;
-		}
-		if (*ps->p == '}') {
-			ps->p++;
-			ps->depth--;
-			return 0;
-		}
-		return fail(ps, "',' or '}' was expected");
+		more = next_member(ps, '}');
+		if (more <= 0)
+			return more;
 	}
 }
 
 static int array(struct parser *ps, const char *key)
 {
-	if (++ps->depth > MAX_DEPTH)
-		return fail(ps, "nested too deep");
-	ps->p++;
-	ws(ps);
-	if (*ps->p == ']') {
-		ps->p++;
-		ps->depth--;
-		return 0;
-	}
+	int more = open_group(ps, ']');
+
+	if (more)
+		return more < 0 ? -1 : 0;
 	for (;;) {
 		/* Elements are checked, not kept: a trace has no arrays. */
 		struct jobj keep = *ps->o;
@@ -201,17 +215,9 @@ static int array(struct parser *ps, const char *key)
 		}
 		if (err)
 			return err;
-		ws(ps);
-		if (*ps->p == ',') {
-			ps->p++;
-			continue;
-		}
-		if (*ps->p == ']') {
-			ps->p++;
-			ps->depth--;
-			return 0;
-		}
-		return fail(ps, "',' or ']' was expected");
+		more = next_member(ps, ']');
+		if (more <= 0)
+			return more;
 	}
 }
 

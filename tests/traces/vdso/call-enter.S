@@ -11,6 +11,8 @@
  * test_handler: a run->user_handler that records the registers it is
  * called with into handler_seen (and @run into handler_run), returns 0.
  */
+#include "regs.h"
+
 	.text
 	.globl	call_enter
 	.type	call_enter, @function
@@ -30,42 +32,14 @@ call_enter:
 	mov	%rdi, fn(%rip)
 	push	%rsi			/* @run: 8(%rsp) in the callee */
 	lea	caller_regs(%rip), %rax
-	mov	0(%rax), %rdi
-	mov	8(%rax), %rsi
-	mov	16(%rax), %rdx
-	mov	24(%rax), %rcx
-	mov	32(%rax), %r8
-	mov	40(%rax), %r9
-	mov	48(%rax), %r10
-	mov	56(%rax), %r11
-	mov	64(%rax), %r12
-	mov	72(%rax), %r13
-	mov	80(%rax), %r14
-	mov	88(%rax), %r15
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-	movdqu	96+16*\n(%rax), %xmm\n
-	.endr
+	LOAD_REGS
 	mov	caller_rbx(%rip), %rbx
 	call	*fn(%rip)
 	add	$8, %rsp
 	mov	%rax, caller_after_rax(%rip)
 	mov	%rbx, caller_after_rbx(%rip)
 	lea	caller_after(%rip), %rax
-	mov	%rdi, 0(%rax)
-	mov	%rsi, 8(%rax)
-	mov	%rdx, 16(%rax)
-	mov	%rcx, 24(%rax)
-	mov	%r8, 32(%rax)
-	mov	%r9, 40(%rax)
-	mov	%r10, 48(%rax)
-	mov	%r11, 56(%rax)
-	mov	%r12, 64(%rax)
-	mov	%r13, 72(%rax)
-	mov	%r14, 80(%rax)
-	mov	%r15, 88(%rax)
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-	movdqu	%xmm\n, 96+16*\n(%rax)
-	.endr
+	STORE_REGS
 	mov	caller_after_rax(%rip), %rax
 	pop	%r15
 	pop	%r14
@@ -84,21 +58,7 @@ test_handler:
 	endbr64
 	push	%rax
 	lea	handler_seen(%rip), %rax
-	mov	%rdi, 0(%rax)
-	mov	%rsi, 8(%rax)
-	mov	%rdx, 16(%rax)
-	mov	%rcx, 24(%rax)
-	mov	%r8, 32(%rax)
-	mov	%r9, 40(%rax)
-	mov	%r10, 48(%rax)
-	mov	%r11, 56(%rax)
-	mov	%r12, 64(%rax)
-	mov	%r13, 72(%rax)
-	mov	%r14, 80(%rax)
-	mov	%r15, 88(%rax)
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-	movdqu	%xmm\n, 96+16*\n(%rax)
-	.endr
+	STORE_REGS
 	mov	16(%rsp), %rdi		/* @run, above RAX and the return */
 	mov	%rdi, handler_run(%rip)
 	pop	%rax

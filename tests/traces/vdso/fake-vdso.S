@@ -16,6 +16,8 @@
  * vdso-regs.c checks what it saw, and what the caller got back, with the
  * recorder's wrapper between the two and without it.
  */
+#include "regs.h"
+
 	.text
 	.globl	fake_enter
 	.type	fake_enter, @function
@@ -30,38 +32,11 @@ fake_enter:
 	push	%rbx
 
 	lea	.Lseen(%rip), %rax
-	mov	%rdi, 0(%rax)
-	mov	%rsi, 8(%rax)
-	mov	%rdx, 16(%rax)
-	mov	%rcx, 24(%rax)
-	mov	%r8, 32(%rax)
-	mov	%r9, 40(%rax)
-	mov	%r10, 48(%rax)
-	mov	%r11, 56(%rax)
-	mov	%r12, 64(%rax)
-	mov	%r13, 72(%rax)
-	mov	%r14, 80(%rax)
-	mov	%r15, 88(%rax)
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-	movdqu	%xmm\n, 96+16*\n(%rax)
-	.endr
+	STORE_REGS
 
 	/* The enclave's registers at its exit to the handler. */
 	lea	.Lexit(%rip), %rax
-	mov	0(%rax), %rdi
-	mov	8(%rax), %rsi
-	mov	16(%rax), %rdx
-	mov	32(%rax), %r8
-	mov	40(%rax), %r9
-	mov	48(%rax), %r10
-	mov	56(%rax), %r11
-	mov	64(%rax), %r12
-	mov	72(%rax), %r13
-	mov	80(%rax), %r14
-	mov	88(%rax), %r15
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-	movdqu	96+16*\n(%rax), %xmm\n
-	.endr
+	LOAD_REGS
 
 	mov	16(%rbp), %rbx		/* run */
 	movl	$3, 8(%rbx)		/* as after an exception: ERESUME */
@@ -75,21 +50,7 @@ fake_enter:
 
 1:	/* The registers the enclave leaves its caller. */
 	lea	.Lreturn(%rip), %rax
-	mov	0(%rax), %rdi
-	mov	8(%rax), %rsi
-	mov	16(%rax), %rdx
-	mov	24(%rax), %rcx
-	mov	32(%rax), %r8
-	mov	40(%rax), %r9
-	mov	48(%rax), %r10
-	mov	56(%rax), %r11
-	mov	64(%rax), %r12
-	mov	72(%rax), %r13
-	mov	80(%rax), %r14
-	mov	88(%rax), %r15
-	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
-	movdqu	96+16*\n(%rax), %xmm\n
-	.endr
+	LOAD_REGS
 	mov	16(%rbp), %rbx
 	movl	$4, 8(%rbx)		/* EEXIT */
 	xor	%eax, %eax
