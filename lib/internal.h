@@ -77,7 +77,8 @@ struct sgx2__call {
 	uint32_t retries;
 	uint64_t sgx_result;	     /* `result` of the last ioctl */
 	const struct sgx2__log *log; /* the handle's, NULL: not tracing */
-	uint64_t trace_ns;	     /* when tracing: the last trace point */
+	uint64_t trace_ns;	     /* when tracing: the last trace point, */
+	uint64_t slept_ns;	     /* and the backoff slept since */
 };
 
 /* enclave.c */
@@ -174,10 +175,15 @@ struct sgx2__trace_io {
 	uint64_t count, result;
 	enum sgx2__decision decision;
 	unsigned int streak; /* retries in a row without progress */
-	uint64_t slept_ns;   /* the backoff before RETRY_BACKOFF */
 };
 
-void sgx2__trace_ioctl(struct sgx2__call *call, const struct sgx2__trace_io *t);
+/* Out of line and cold: off, the call path keeps nothing live for them. */
+void sgx2__trace_ioctl(struct sgx2__call *call, const struct sgx2__trace_io *t)
+	__attribute__((cold));
+/* The start of a traced call's ioctls; a backoff's start (1), end (0). */
+void sgx2__trace_begin(struct sgx2__call *call) __attribute__((cold));
+void sgx2__trace_sleep(struct sgx2__call *call, int start)
+	__attribute__((cold));
 
 /* The trace test: predicted not taken, so that off costs that branch. */
 #define SGX2__TRACING(call) __builtin_expect((call)->log != NULL, 0)

@@ -133,29 +133,42 @@ static int backoff(const struct sgx2__call *call, unsigned int streak)
 	return 0;
 }
 
-/* The trace points: the attempt at [offset + at, offset + length). */
-#define TRACE(d)                                                               \
+/*
+ * The trace points, each the one branch an ioctl pays when tracing is off.
+ * The attempt was at [offset + at, offset + length); its answer is @err,
+ * @count and call->sgx_result; the backoff it slept is in the call.
+ */
+static __attribute__((noinline, cold)) void
+trace(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
+      uint64_t length, uint64_t at, uint64_t arg, int err, uint64_t count,
+      enum sgx2__decision d, unsigned int streak)
+{
+	const struct sgx2__trace_io t = {
+		op,    offset + at,	 length - at, arg,   err,
+		count, call->sgx_result, d,	      streak
+	};
+
+	sgx2__trace_ioctl(call, &t);
+}
+
+#define TRACE(d, at, count)                                                    \
 	do {                                                                   \
 		if (SGX2__TRACING(call))                                       \
-			sgx2__trace_ioctl(                                     \
-				call, &(const struct sgx2__trace_io){          \
-					      op, offset + at, length - at,    \
-					      arg, a.err, a.count, a.result,   \
-					      d, streak, slept_ns });          \
+			trace(call, op, offset, length, at, arg, a.err, count, \
+			      d, streak);                                      \
 	} while (0)
 
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		 uint64_t length, uint64_t arg, uint64_t *done)
 {
 	unsigned int streak = 0; /* retries in a row without progress */
-	uint64_t got = 0, at, slept_ns = 0;
+	uint64_t got = 0;
 	struct attempt a;
 	int err;
 
 	if (SGX2__TRACING(call))
-		call->trace_ns = sgx2__trace_now();
+		sgx2__trace_begin(call);
 	for (;;) {
-		at = got;
 		a = attempt(call->encl, op, offset + got, length - got, arg);
 		call->ioctls++;
 		call->sgx_result = a.result;
@@ -163,20 +176,20 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		/* Never trust a count we cannot place inside the range. */
 		if (a.count > length - got || a.count % SGX2_PAGE_SIZE) {
 			err = -EPROTO;
-			TRACE(SGX2__EPROTO_COUNT);
+			TRACE(SGX2__EPROTO_COUNT, got, a.count);
 			break;
 		}
 		got += a.count;
 
 		err = a.err;
 		if (err && !transient(err, a.result)) {
-			TRACE(SGX2__FAIL);
+			TRACE(SGX2__FAIL, got - a.count, a.count);
 			break;
 		}
 		/* Nothing left to retry, whatever the errno said. */
 		if (got == length) {
 			err = 0;
-			TRACE(SGX2__DONE);
+			TRACE(SGX2__DONE, got - a.count, a.count);
 			break;
 		}
 		/* 0 with a short count is progress (an early return). */
@@ -186,30 +199,29 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 			streak = 0; /* progress: go on at once */
 			if (sgx2__deadline_passed(call)) {
 				err = -ETIMEDOUT;
-				TRACE(SGX2__TIMEOUT);
+				TRACE(SGX2__TIMEOUT, got - a.count, a.count);
 				break;
 			}
 		} else {
 			if (++streak > call->opts->max_retries) {
-				TRACE(SGX2__GIVE_UP);
+				TRACE(SGX2__GIVE_UP, got - a.count, a.count);
 				break;
 			}
 			/* The sleep is traced as it was, not as planned. */
 			if (SGX2__TRACING(call))
-				slept_ns = sgx2__trace_now();
+				sgx2__trace_sleep(call, 1);
 			if (backoff(call, streak)) {
 				err = -ETIMEDOUT;
-				slept_ns = 0;
-				TRACE(SGX2__TIMEOUT);
+				TRACE(SGX2__TIMEOUT, got - a.count, a.count);
 				break;
 			}
 			if (SGX2__TRACING(call))
-				slept_ns = sgx2__trace_now() - slept_ns;
+				sgx2__trace_sleep(call, 0);
 		}
 		if (a.err)
 			call->retries++;
-		TRACE(a.count ? SGX2__RETRY_NOW : SGX2__RETRY_BACKOFF);
-		slept_ns = 0;
+		TRACE(a.count ? SGX2__RETRY_NOW : SGX2__RETRY_BACKOFF,
+		      got - a.count, a.count);
 	}
 	*done = got;
 	return err;
@@ -242,13 +254,14 @@ int sgx2__probe_ioctl(int fd)
 {
 	struct sgx2__call call = { .opts = &sgx2__default_options,
 				   .log = sgx2__log_env() };
-	struct sgx2_enclave traced = { .fd = fd };
+	struct sgx2_enclave traced; /* only its fd, for the trace */
 	unsigned int streak = 0;
 	int err;
 
 	if (SGX2__TRACING(&call)) {
+		traced.fd = fd;
 		call.encl = &traced;
-		call.trace_ns = sgx2__trace_now();
+		sgx2__trace_begin(&call);
 	}
 	for (;;) {
 		struct sgx_enclave_remove_pages p = { 0 };

@@ -168,9 +168,26 @@ void sgx2__trace(struct sgx2__call *call, unsigned int kind, uint64_t idle_ns,
 	errno = saved_errno;
 }
 
+void sgx2__trace_begin(struct sgx2__call *call)
+{
+	call->trace_ns = sgx2__trace_now();
+	call->slept_ns = 0;
+}
+
+void sgx2__trace_sleep(struct sgx2__call *call, int start)
+{
+	uint64_t now = sgx2__trace_now();
+
+	call->slept_ns = start ? now : now - call->slept_ns;
+}
+
 /* The line of one ioctl of sgx2__submit(). */
 void sgx2__trace_ioctl(struct sgx2__call *call, const struct sgx2__trace_io *t)
 {
+	/* The backoff is the retry's only; on a timeout none was slept. */
+	uint64_t slept =
+		t->decision == SGX2__RETRY_BACKOFF ? call->slept_ns : 0;
+
 	char what[32], result[48] = "", then[80];
 
 	if (t->op != SGX2__REMOVE_PAGES)
@@ -203,10 +220,11 @@ void sgx2__trace_ioctl(struct sgx2__call *call, const struct sgx2__trace_io *t)
 		snprintf(then, sizeof(then),
 			 "retry %u of %u after %llu us of backoff", t->streak,
 			 call->opts->max_retries,
-			 (unsigned long long)(t->slept_ns / 1000));
+			 (unsigned long long)(slept / 1000));
 		break;
 	}
-	sgx2__trace(call, SGX2_LOG_IOCTL, t->slept_ns,
+	call->slept_ns = 0;
+	sgx2__trace(call, SGX2_LOG_IOCTL, slept,
 		    "%s offset=0x%llx length=0x%llx -> %s count=0x%llx%s: %s",
 		    op_name(t->op, t->arg, what), (unsigned long long)t->offset,
 		    (unsigned long long)t->length, sgx2__trace_errname(t->err),
@@ -216,7 +234,7 @@ void sgx2__trace_ioctl(struct sgx2__call *call, const struct sgx2__trace_io *t)
 /* The flows' steps. */
 void sgx2__trace_flow_begin(struct sgx2__flow *f)
 {
-	f->call.trace_ns = sgx2__trace_now();
+	sgx2__trace_begin(&f->call);
 	sgx2__trace(&f->call, SGX2_LOG_STEP, 0,
 		    "flow begin offset=0x%llx length=0x%llx%s%s",
 		    (unsigned long long)f->r.offset,
