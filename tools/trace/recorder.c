@@ -40,6 +40,7 @@
 #define MAX_FD 65536
 #define MAX_ENCL 256
 #define MAX_MAPS 256
+#define MAP_FILLING UINT32_MAX /* a maps[] entry being written */
 
 struct rec_next rec__next;
 
@@ -280,9 +281,9 @@ struct rec_encl *rec__encl_at(uint64_t addr)
 			return e;
 	}
 	for (unsigned int i = 0; i < MAX_MAPS; i++) {
-		unsigned int s = LOAD(&maps[i].slot);
+		uint32_t s = LOAD(&maps[i].slot);
 
-		if (s && addr >= LOAD(&maps[i].start) &&
+		if (s && s != MAP_FILLING && addr >= LOAD(&maps[i].start) &&
 		    addr < LOAD(&maps[i].end))
 			return &encls[s - 1];
 	}
@@ -303,9 +304,9 @@ static struct rec_encl *encl_in(uint64_t addr, uint64_t len)
 			return e;
 	}
 	for (unsigned int i = 0; i < MAX_MAPS; i++) {
-		unsigned int s = LOAD(&maps[i].slot);
+		uint32_t s = LOAD(&maps[i].slot);
 
-		if (s && addr < LOAD(&maps[i].end) &&
+		if (s && s != MAP_FILLING && addr < LOAD(&maps[i].end) &&
 		    LOAD(&maps[i].start) < addr + len)
 			return &encls[s - 1];
 	}
@@ -320,7 +321,7 @@ static void remember_map(struct rec_encl *e, uint64_t start, uint64_t len)
 		uint32_t free_slot = 0;
 
 		if (!__atomic_compare_exchange_n(
-			    &maps[i].slot, &free_slot, UINT32_MAX, 0,
+			    &maps[i].slot, &free_slot, MAP_FILLING, 0,
 			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			continue;
 		STORE(&maps[i].start, start);
@@ -336,7 +337,7 @@ static void forget_maps(uint64_t start, uint64_t len)
 	for (unsigned int i = 0; i < MAX_MAPS; i++) {
 		uint32_t s = LOAD(&maps[i].slot);
 
-		if (s && s != UINT32_MAX && start <= LOAD(&maps[i].start) &&
+		if (s && s != MAP_FILLING && start <= LOAD(&maps[i].start) &&
 		    LOAD(&maps[i].end) <= start + len)
 			STORE(&maps[i].slot, 0);
 	}
