@@ -38,6 +38,7 @@ struct sgx2_enclave {
 	/* Tracing: NULL when off (the one branch an ioctl pays for it). */
 	_Atomic(const struct sgx2__log *) log;
 	struct sgx2__log *log_retired;
+	atomic_int zero_fd; /* /dev/zero for the pre-fault, or -1: prefault.c */
 };
 
 extern const struct sgx2_options sgx2__default_options;
@@ -138,6 +139,12 @@ void sgx2__trace_accept(struct sgx2__flow *f, uint64_t len, uint64_t secinfo,
 			int64_t got);
 void sgx2__trace_map(struct sgx2__flow *f, int map, uint64_t offset,
 		     uint64_t len, int prot, int err);
+void sgx2__trace_prefault(struct sgx2__flow *f, uint64_t offset, uint64_t len,
+			  uint64_t done, int err);
+
+/* prefault.c: the host touch that has the kernel add pages (EAUG). */
+int sgx2__zero_fd(struct sgx2_enclave *encl);
+int sgx2__prefault(int zero_fd, uint64_t addr, uint64_t length, uint64_t *done);
 
 /* ioctl.c: the only caller of ioctl(), and the only place that retries. */
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,

@@ -244,8 +244,9 @@ void sgx2__trace_flow_begin(struct sgx2__flow *f)
 
 void sgx2__trace_flow_end(struct sgx2__flow *f)
 {
-	static const char *const steps[] = { "none",   "modify", "map",
-					     "accept", "remove", "progress" };
+	static const char *const steps[] = { "none",	 "modify", "map",
+					     "accept",	 "remove", "progress",
+					     "prefault", "?" };
 	const struct sgx2_flow_report *r = &f->r;
 
 	sgx2__trace(
@@ -253,7 +254,7 @@ void sgx2__trace_flow_end(struct sgx2__flow *f)
 		"flow end -> %s step=%s changed=0x%llx mapped=0x%llx "
 		"accepted=0x%llx removed=0x%llx result=%llu ioctls=%u "
 		"retries=%u callbacks=%u",
-		sgx2__trace_errname(r->error), steps[r->step % 6],
+		sgx2__trace_errname(r->error), steps[r->step < 7 ? r->step : 7],
 		(unsigned long long)r->changed, (unsigned long long)r->mapped,
 		(unsigned long long)r->accepted, (unsigned long long)r->removed,
 		(unsigned long long)r->sgx_result, r->ioctls, r->retries,
@@ -285,4 +286,13 @@ void sgx2__trace_map(struct sgx2__flow *f, int map, uint64_t offset,
 		    (unsigned long long)len, prot & PROT_READ ? "R" : "",
 		    prot & PROT_WRITE ? "W" : "", prot & PROT_EXEC ? "X" : "",
 		    prot ? "" : "NONE", sgx2__trace_errname(err));
+}
+
+void sgx2__trace_prefault(struct sgx2__flow *f, uint64_t offset, uint64_t len,
+			  uint64_t done, int err)
+{
+	sgx2__trace(&f->call, SGX2_LOG_STEP, 0,
+		    "prefault offset=0x%llx length=0x%llx -> %s, 0x%llx added",
+		    (unsigned long long)offset, (unsigned long long)len,
+		    sgx2__trace_errname(err), (unsigned long long)done);
 }

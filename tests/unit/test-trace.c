@@ -431,16 +431,29 @@ static void flow_steps_are_lines(void **state)
 		sgx2_enclave_set_log_fn(*state, collect, NULL, SGX2_LOG_STEP),
 		0);
 	assert_int_equal(sgx2_grow(*state, OFF, 2 * PAGE, 0, &cb, NULL, &r), 0);
-	assert_int_equal(nlines, 4);
+	assert_int_equal(nlines, 5);
 	assert_line(0, "libsgx2: fd 42: flow begin offset=0x8000 "
 		       "length=0x2000");
 	assert_line(1, "libsgx2: fd 42: mmap offset=0x8000 length=0x2000 "
 		       "prot=RW -> 0");
-	assert_line(2, "libsgx2: fd 42: accept offset=0x8000 length=0x2000 "
+	assert_line(2, "libsgx2: fd 42: prefault offset=0x8000 length=0x2000 "
+		       "-> 0, 0x2000 added");
+	assert_line(3, "libsgx2: fd 42: accept offset=0x8000 length=0x2000 "
 		       "secinfo=0x20b -> 0x2000 accepted");
-	assert_line(3, "libsgx2: fd 42: flow end -> 0 step=none changed=0x0 "
-		       "mapped=0x2000 accepted=0x2000 removed=0x0 result=0 "
-		       "ioctls=0 retries=0 callbacks=1");
+	assert_line(4, "libsgx2: fd 42: flow end -> 0 step=none "
+		       "changed=0x2000 mapped=0x2000 accepted=0x2000 "
+		       "removed=0x0 result=0 ioctls=0 retries=0 callbacks=1");
+
+	/* The pre-fault stops where the kernel could not add a page. */
+	nlines = 0;
+	fk_read_answer(-1, EFAULT);
+	assert_int_equal(sgx2_grow(*state, OFF, 2 * PAGE, 0, &cb, NULL, &r),
+			 -EFAULT);
+	assert_line(2, "libsgx2: fd 42: prefault offset=0x8000 length=0x2000 "
+		       "-> EFAULT, 0x0 added");
+	assert_memory_equal(lines[nlines - 1],
+			    "libsgx2: fd 42: flow end -> EFAULT step=prefault",
+			    48);
 
 	/* A failed mapping and a refused range. */
 	nlines = 0;
