@@ -204,7 +204,7 @@ static int accept_run(struct replay *r, struct renc *e, const struct call *c,
 		 "the enclave %s %llu page(s) at +0x%llx (%sEACCEPT 0x%llx) "
 		 "before %s",
 		 what, (unsigned long long)(done / PAGE), (unsigned long long)q,
-		 secinfo == ACCEPT_AUG ? "EAUG on " : "",
+		 same == both_absent ? "EAUG on " : "",
 		 (unsigned long long)secinfo, c->text);
 	return 1;
 }

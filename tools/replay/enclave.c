@@ -559,3 +559,39 @@ int replay_map(struct replay *r, const struct event *ev)
 		     -1, 0);
 	return check(r, call, &want, &got, 1, NULL);
 }
+
+/* read() of /dev/zero into the enclave (libsgx2's pre-fault): the kernel
+ * adds the pages it reaches; the simulator models the same copy. */
+int replay_read(struct replay *r, const struct event *ev)
+{
+	static int zero_fd = -1;
+	struct renc *e = renc_of(r, ev, 0);
+	const char *path = j_str(&ev->o, "path");
+	struct answer want = recorded(ev), got;
+	uint64_t addr = 0, len = 0, to;
+	char call[96];
+
+	if (!e || !path || strcmp(path, "/dev/zero")) {
+		verbose(r, "read() from %s: not replayed", path ? path : "?");
+		return 0;
+	}
+	j_u64(&ev->o, "addr", &addr);
+	j_u64(&ev->o, "length", &len);
+	if (!translate(e, addr, len, &to)) {
+		verbose(r,
+			"read() into 0x%llx: not where the replay can place "
+			"it",
+			(unsigned long long)addr);
+		return 0;
+	}
+	if (zero_fd < 0)
+		zero_fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	r->mappings++;
+	snprintf(call, sizeof(call),
+		 "read() of /dev/zero into +0x%llx, "
+		 "0x%llx bytes",
+		 (unsigned long long)(addr - e->rbase),
+		 (unsigned long long)len);
+	got = now(read(zero_fd, (void *)(uintptr_t)to, len));
+	return check(r, call, &want, &got, 1, NULL);
+}

@@ -124,6 +124,7 @@ int replay_add_pages(struct replay *r, const struct event *ev);
 int replay_init(struct replay *r, const struct event *ev);
 int replay_provision(struct replay *r, const struct event *ev);
 int replay_map(struct replay *r, const struct event *ev);
+int replay_read(struct replay *r, const struct event *ev);
 void renc_free_all(struct replay *r);
 /* The replay's address for the trace's [addr, addr + len); 0 if none. */
 int translate(const struct renc *e, uint64_t addr, uint64_t len, uint64_t *out);

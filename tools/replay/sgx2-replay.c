@@ -69,6 +69,8 @@ static int step(struct replay *r, const struct event *ev)
 	if (!strcmp(ev->ev, "mmap") || !strcmp(ev->ev, "mprotect") ||
 	    !strcmp(ev->ev, "munmap"))
 		return replay_map(r, ev);
+	if (!strcmp(ev->ev, "read"))
+		return replay_read(r, ev);
 	if (!strcmp(ev->ev, "eenter")) {
 		r->entries++;
 		r->entry_pid = ev->pid;

@@ -2,7 +2,9 @@
 /*
  * The recorder's start-up, its table of enclave descriptors, and the
  * interposed descriptor and mapping calls: open() of an SGX device,
- * dup(), close(), and mmap(), mprotect(), munmap() on enclave ranges.
+ * dup(), close(), and mmap(), mprotect(), munmap() on enclave ranges; and
+ * read() into an enclave range (libsgx2's pre-fault: /dev/zero read into
+ * the range has the kernel add its pages).
  * (ioctl() is in ioctl.c, getauxval() and the vDSO in vdso.c.)
  *
  * An enclave descriptor is one opened from /dev/sgx_enclave (or the older
@@ -85,6 +87,7 @@ void rec__resolve(void)
 	rec__next.dup2 = next_sym("dup2");
 	rec__next.dup3 = next_sym("dup3");
 	rec__next.getauxval = next_sym("getauxval");
+	rec__next.read = next_sym("read");
 }
 
 #define NEXT(f) (rec__next.f ? rec__next.f : (rec__resolve(), rec__next.f))
@@ -677,6 +680,40 @@ REC_EXPORT int munmap(void *addr, size_t len)
 		forget_maps((uintptr_t)addr, len);
 	ev_ret(&e, ret, ret ? saved_errno : 0, EV_DEC);
 	rec__where(&e, (uintptr_t)addr);
+	ev_end(&e);
+	errno = saved_errno;
+	return ret;
+}
+
+/* read() into an enclave's range: the kernel's copy adds pages (EAUG). */
+REC_EXPORT ssize_t read(int fd, void *buf, size_t len)
+{
+	struct rec_encl *encl = encl_in((uintptr_t)buf, len);
+	char path[128];
+	ssize_t ret;
+	int saved_errno;
+	long n;
+	struct ev e;
+
+	ret = NEXT(read)(fd, buf, len);
+	if (!encl)
+		return ret;
+	saved_errno = errno;
+	{
+		char link[32] = "/proc/self/fd/";
+
+		ev_u64_str(link + 14, (uint64_t)fd, 0);
+		n = syscall(SYS_readlink, link, path, sizeof(path) - 1);
+	}
+	path[n > 0 ? n : 0] = '\0';
+	rec__begin(&e, "read", NULL);
+	ev_pos(&e, "fd", (uint64_t)fd);
+	ev_num(&e, "addr", (uintptr_t)buf, EV_HEX);
+	ev_num(&e, "length", len, EV_HEX);
+	ev_str(&e, "path", path, 0, 0);
+	rec__encl_fields(&e, encl);
+	ev_ret(&e, ret, ret < 0 ? saved_errno : 0, EV_HEX);
+	rec__where(&e, (uintptr_t)buf);
 	ev_end(&e);
 	errno = saved_errno;
 	return ret;

@@ -41,6 +41,7 @@ struct rec_next {
 	int (*dup2)(int, int);
 	int (*dup3)(int, int, int);
 	unsigned long (*getauxval)(unsigned long);
+	ssize_t (*read)(int, void *, size_t);
 };
 
 extern struct rec_next rec__next;
