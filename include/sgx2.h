@@ -107,7 +107,10 @@ void sgx2_enclave_free(struct sgx2_enclave *encl);
  * that follows progress is issued at once; each further retry in a row
  * without progress sleeps first, backoff_min_us doubling up to
  * backoff_max_us. After max_retries retries in a row without progress the
- * call gives up with the last transient errno.
+ * call gives up with the last transient errno. When sgx2_trim_and_remove()
+ * and its resume remove pages the enclave has accepted, EPERM is retried
+ * too, at most 3 times in a row: REMOVE_PAGES also answers it when its
+ * probe of an accepted page fails.
  */
 struct sgx2_options {
 	uint64_t chunk_bytes;	 /* max bytes per ioctl; 0: whole range */
@@ -332,8 +335,9 @@ struct sgx2_flow_report {
  * finished what it could. Errors: those of the range operations and of
  * mmap()/mprotect(); the accept callback's negative errno; -EIO when it
  * accepted only part of a range; -EPROTO when it returned a count outside
- * the range or not page aligned (its pages' acceptance is then unknown:
- * accepted is not advanced); -ECANCELED from @progress. The deadline
+ * the range or not page aligned (nothing it said is believed: accepted is
+ * not advanced, except by sgx2_trim_and_remove(), which asks REMOVE_PAGES
+ * which of those pages were accepted); -ECANCELED from @progress. The deadline
  * (timeout_ns) stops new work; after a failure, the steps that finish
  * what was already trimmed still run, so they may pass it.
  */
@@ -377,11 +381,17 @@ int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
  * than the report says (a progress snapshot lags by the chunk in flight;
  * zero counters know nothing): there, pages the kernel reports as already
  * TRIM are checked and finished one by one, and pages it reports as absent
- * (EFAULT without an SGX code; the kernel gives the same answer for a page
- * it fails to reload from swap) count as removed. The cost of that recovery
- * is bounded by chunk_bytes. Below `changed` the counters must be exact,
- * as the library's own reports are. A page that is PENDING or MODIFIED for
- * another reason stops the flow with -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
+ * (EFAULT without an SGX code, from MODIFY_TYPES and then REMOVE_PAGES; the
+ * kernel gives the same answer for a page it fails to reload from swap)
+ * count as removed. No single refusal decides a TRIM page's state: where
+ * REMOVE_PAGES answers EPERM (not accepted, or its probe failed) and
+ * EACCEPT then refuses the page (accepted already), REMOVE_PAGES is asked
+ * again. The cost of that recovery is bounded by chunk_bytes. Below
+ * `changed` the counters must be exact, as the library's own reports are;
+ * a page there that EACCEPT refuses is asked about with REMOVE_PAGES too,
+ * so a report that calls an accepted page unaccepted still finishes. A
+ * page that is PENDING or MODIFIED for another reason stops the flow with
+ * -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
  *
  * Return: 0 once the whole range is removed, or a negative errno; -EINVAL
  * also for counters out of order, beyond length or not page aligned.

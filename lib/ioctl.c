@@ -186,6 +186,53 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 }
 
 /*
+ * REMOVE_PAGES on pages the enclave is believed to have accepted. EPERM
+ * then has two readings the kernel does not tell apart: a page not
+ * accepted after all, or its EMODPR probe failing on an accepted page
+ * (SGX_EPC_PAGE_CONFLICT, say). So EPERM is asked again, from where the
+ * kernel stopped, at most AMBIGUOUS_RETRIES times in a row without
+ * progress (and no more than max_retries), with the backoff, before it is
+ * believed.
+ */
+#define AMBIGUOUS_RETRIES 3u
+
+int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
+			  uint64_t length, uint64_t *done)
+{
+	unsigned int bound = call->opts->max_retries < AMBIGUOUS_RETRIES
+				     ? call->opts->max_retries
+				     : AMBIGUOUS_RETRIES;
+	unsigned int streak = 0;
+	uint64_t got = 0, sub;
+	int err;
+
+	for (;;) {
+		err = sgx2__submit(call, SGX2__REMOVE_PAGES, offset + got,
+				   length - got, 0, &sub);
+		got += sub;
+		if (err != -EPERM)
+			break;
+		if (sub) {
+			streak = 0;
+			if (sgx2__deadline_passed(call)) {
+				err = -ETIMEDOUT;
+				break;
+			}
+		} else {
+			if (++streak > bound)
+				break;
+			if (backoff(call, streak)) {
+				err = -ETIMEDOUT;
+				break;
+			}
+		}
+		call->retries++;
+	}
+	*done = got;
+	return err;
+}
+
+/*
  * open() of the device: a descriptor or -errno. From Linux 6.19 the first
  * open while the system has no other SGX user runs EUPDATESVN, which
  * answers EAGAIN when the CPU is short of entropy and is safe to retry:
