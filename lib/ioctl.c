@@ -110,7 +110,7 @@ static int backoff(const struct sgx2__call *call, unsigned int streak)
 {
 	uint64_t us = call->opts->backoff_min_us;
 	int saved_errno = errno;
-	struct timespec ts;
+	struct timespec wake;
 
 	if (!us) {
 		sched_yield();
@@ -120,14 +120,24 @@ static int backoff(const struct sgx2__call *call, unsigned int streak)
 		us <<= 1;
 	if (us > call->opts->backoff_max_us)
 		us = call->opts->backoff_max_us;
+	clock_gettime(CLOCK_MONOTONIC, &wake);
+	wake.tv_nsec += (long)(us % 1000000) * 1000;
+	wake.tv_sec += (time_t)(us / 1000000) + wake.tv_nsec / 1000000000;
+	wake.tv_nsec %= 1000000000;
 	/* No point sleeping past the deadline only to give up then. */
 	if (call->opts->timeout_ns &&
-	    ns_until(&call->deadline) <= (int64_t)(us * 1000))
+	    (wake.tv_sec > call->deadline.tv_sec ||
+	     (wake.tv_sec == call->deadline.tv_sec &&
+	      wake.tv_nsec >= call->deadline.tv_nsec)))
 		return -ETIMEDOUT;
-
-	ts.tv_sec = (time_t)(us / 1000000);
-	ts.tv_nsec = (long)(us % 1000000) * 1000;
-	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+	/*
+	 * Until one absolute time: a relative sleep restarted after each
+	 * signal with the time left gets the timer slack added every time,
+	 * so that signals every few tens of microseconds (an interval timer
+	 * without SA_RESTART) would keep it from ever ending.
+	 */
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL) ==
+	       EINTR)
 		;
 	errno = saved_errno;
 	return 0;

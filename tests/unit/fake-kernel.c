@@ -166,18 +166,38 @@ int __wrap_ioctl(int fd, unsigned long cmd, ...)
 	return 0;
 }
 
+/*
+ * The clock as the library last read it, per thread, so that a sleep
+ * until an absolute time is recorded as the length the library meant.
+ */
+static __thread struct timespec last_read;
+
+int __real_clock_gettime(clockid_t clk, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts);
+int __wrap_clock_gettime(clockid_t clk, struct timespec *ts)
+{
+	int ret = __real_clock_gettime(clk, ts);
+
+	if (!ret)
+		last_read = *ts;
+	return ret;
+}
+
 int __wrap_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 			   struct timespec *rem);
 int __wrap_clock_nanosleep(clockid_t clk, int flags, const struct timespec *req,
 			   struct timespec *rem)
 {
+	int64_t ns = (int64_t)req->tv_sec * 1000000000 + req->tv_nsec;
+
 	(void)clk;
-	(void)flags;
 	(void)rem;
+	if (flags & TIMER_ABSTIME)
+		ns -= (int64_t)last_read.tv_sec * 1000000000 +
+		      last_read.tv_nsec;
 	pthread_mutex_lock(&mu);
 	if (fk_nsleeps < FK_MAX)
-		fk_sleeps_us[fk_nsleeps++] = (uint64_t)req->tv_sec * 1000000 +
-					     (uint64_t)req->tv_nsec / 1000;
+		fk_sleeps_us[fk_nsleeps++] = (uint64_t)(ns / 1000);
 	pthread_mutex_unlock(&mu);
 	return 0; /* sleeping is not what these tests measure */
 }
