@@ -496,7 +496,11 @@ int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  * @caps: where the SGX2_CAP_* bits found are stored, or NULL
  *
  * Asks the driver with one zero-length SGX_IOC_ENCLAVE_REMOVE_PAGES, which
- * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX.
+ * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX. When
+ * that gives ENOTTY on a given @fd, an SGX_IOC_ENCLAVE_PROVISION naming no
+ * open file (EINVAL from any SGX driver, ENOTTY elsewhere) tells whether
+ * @fd is an enclave at all: SGX2_CAP_DEVICE is set only when it is, or
+ * when the probe opened the device itself.
  *
  * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open(),
  * -EAGAIN once the retries are spent) without an SGX device; -ENOTTY on a kernel without the EDMM ioctls

@@ -123,6 +123,7 @@ int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
 			  uint64_t length, uint64_t *done);
 int sgx2__deadline_passed(const struct sgx2__call *call);
 int sgx2__probe_ioctl(int fd);
+int sgx2__probe_enclave(int fd);
 int sgx2__open_device(void);
 
 #endif /* SGX2_INTERNAL_H */

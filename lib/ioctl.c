@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #include <asm/sgx.h>
@@ -264,20 +265,43 @@ int sgx2__open_device(void)
 	return fd;
 }
 
-/* A zero-length REMOVE_PAGES: changes nothing, tells what the driver has. */
-int sgx2__probe_ioctl(int fd)
+/*
+ * The probe's questions, which change nothing: a zero-length REMOVE_PAGES
+ * (what the driver has), and SGX_IOC_ENCLAVE_PROVISION naming a file
+ * number that is never open (the kernel reads it as an unsigned int),
+ * which every SGX driver since Linux 5.11 refuses with EINVAL and other
+ * files with ENOTTY. EBUSY (another ioctl on the enclave) and EINTR are
+ * asked again with the default bound and backoff.
+ */
+static int probe(int fd, unsigned long cmd)
 {
 	struct sgx2__call call = { .opts = &sgx2__default_options };
 	unsigned int streak = 0;
 	int err;
 
 	for (;;) {
-		struct sgx_enclave_remove_pages p = { 0 };
+		union {
+			struct sgx_enclave_remove_pages remove;
+			struct sgx_enclave_provision provision;
+		} p;
 
-		err = sys_ioctl(fd, SGX_IOC_ENCLAVE_REMOVE_PAGES, &p);
+		memset(&p, 0, sizeof(p));
+		if (cmd == SGX_IOC_ENCLAVE_PROVISION)
+			p.provision.fd = UINT32_MAX;
+		err = sys_ioctl(fd, cmd, &p);
 		if ((err != -EBUSY && err != -EINTR) ||
 		    ++streak > call.opts->max_retries)
 			return err;
 		backoff(&call, streak);
 	}
+}
+
+int sgx2__probe_ioctl(int fd)
+{
+	return probe(fd, SGX_IOC_ENCLAVE_REMOVE_PAGES);
+}
+
+int sgx2__probe_enclave(int fd)
+{
+	return probe(fd, SGX_IOC_ENCLAVE_PROVISION);
 }
