@@ -182,8 +182,9 @@ struct sgx2_report {
  * Common to all three. @opts may be NULL (the handle's options); @report
  * may be NULL. Checked before any ioctl is issued, with nothing changed:
  * -EINVAL for a NULL @encl, bad options, an @offset or @length that is not
- * page aligned, or a zero @length; -EOVERFLOW when @offset + @length wraps;
- * -ERANGE when the range runs past a known enclave size.
+ * page aligned, or a zero @length; -EOVERFLOW when @offset + @length wraps,
+ * or base + @offset + @length passes 2^64 (only possible with a size of
+ * 0); -ERANGE when the range runs past a known enclave size.
  *
  * After that, the errno the kernel gave for the page where the call
  * stopped, once retries are spent where the failure is transient:

@@ -387,6 +387,44 @@ static void bad_input_calls_nothing(void **state)
 	assert_int_equal(fk_ncalls + fk_nmaps + naccepts + nprogress, 0);
 }
 
+/*
+ * Handles of unknown size at the top of the address space: no flow hands
+ * the callback a range that wraps past 2^64 (or maps one): -EOVERFLOW up
+ * front, nothing done.
+ */
+static void no_flow_passes_a_range_that_wraps_the_address_space(void **s)
+{
+	uint64_t top = 0 - 16 * (uint64_t)PAGE; /* base 2^64 - 16 pages */
+	struct sgx2_enclave *e;
+	struct sgx2_flow_report r;
+	uint64_t off = 15 * PAGE, len = 2 * PAGE;
+
+	(void)s;
+	assert_int_equal(sgx2_enclave_new(&e, FK_FD, top, 0), 0);
+	assert_int_equal(
+		sgx2_grow(e, off, len, SGX2_FLOW_NO_MMAP, &cb, NULL, &r),
+		-EOVERFLOW);
+	assert_int_equal(r.step, SGX2_STEP_NONE);
+	assert_int_equal(sgx2_grow(e, off, len, 0, &cb, NULL, &r), -EOVERFLOW);
+	assert_int_equal(sgx2_trim_and_remove(e, off, len, &cb, NULL, &r),
+			 -EOVERFLOW);
+	r = (struct sgx2_flow_report){ .offset = off, .length = len };
+	assert_int_equal(sgx2_trim_and_remove_resume(e, &cb, NULL, &r),
+			 -EOVERFLOW);
+	assert_int_equal(sgx2_add_tcs(e, off, len, &cb, NULL, &r), -EOVERFLOW);
+	assert_int_equal(sgx2_restrict_and_accept(e, off, len, SGX2_PERM_R,
+						  SGX2_FLOW_MPROTECT, &cb, NULL,
+						  &r),
+			 -EOVERFLOW);
+	assert_int_equal(fk_ncalls + fk_nmaps + naccepts + nprogress, 0);
+	/* Below the top, the same flow runs. */
+	assert_int_equal(
+		sgx2_grow(e, 14 * PAGE, PAGE, SGX2_FLOW_NO_MMAP, &cb, NULL, &r),
+		0);
+	assert_accept(0, 14 * PAGE - BASE + top, PAGE, SGX2_ACCEPT_AUG);
+	sgx2_enclave_free(e);
+}
+
 static void callbacks_leave_errno_alone(void **state)
 {
 	errno = 1234;
@@ -768,6 +806,7 @@ int main(void)
 		FTEST(remove_eperm_on_accepted_pages_is_asked_again),
 		FTEST(first_failure_wins_when_cleanup_fails_too),
 		FTEST(bad_input_calls_nothing),
+		FTEST(no_flow_passes_a_range_that_wraps_the_address_space),
 		FTEST(callbacks_leave_errno_alone),
 		FTEST(resume_accepts_what_was_trimmed_then_carries_on),
 		FTEST(resume_after_trim_failure_trims_the_rest),
