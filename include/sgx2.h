@@ -87,7 +87,9 @@ int sgx2_enclave_new(struct sgx2_enclave **out, int fd, uint64_t base,
 
 /**
  * sgx2_enclave_free() - release a handle (NULL is accepted)
- * @encl: the handle; no call on it may be in progress
+ * @encl: the handle; no call on it may be in progress, in any thread, or
+ *        start afterwards: a flow whose callback is running is a call in
+ *        progress, so a callback must not free its flow's handle
  *
  * The enclave file descriptor stays open: it belongs to the caller.
  */
@@ -276,7 +278,9 @@ struct sgx2_flow_report;
  *
  * @progress, optional, is called between chunks (see chunk_bytes) with the
  * report so far; returning non-zero cancels the flow there (-ECANCELED).
- * Both get @arg. No library lock is held while either runs.
+ * Both get @arg. No library lock is held while either runs: they may call
+ * libsgx2, on the same handle too, except sgx2_enclave_free() of that
+ * handle (the flow running them is a call in progress on it).
  */
 struct sgx2_callbacks {
 	int64_t (*accept)(void *arg, uint64_t addr, uint64_t length,
@@ -442,8 +446,12 @@ int sgx2_add_tcs(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  * @report: the report, or NULL
  *
  * Return: 0 or a negative errno; -EINVAL for bad @perms or @flags, or a
- * TCS or TRIM page; -EACCES from mprotect() for permissions beyond what
- * the kernel allows the pages.
+ * TCS or TRIM page; -EIO at SGX2_STEP_ACCEPT for @perms with a permission
+ * a page lacks (EMODPR keeps only those it has, so EACCEPT with @perms
+ * refuses the page, which stays restricted to them, PR set); -EACCES from
+ * mprotect(), with SGX2_FLOW_MPROTECT, when the kernel's maximum
+ * protection of a page lacks one of @perms that its EPCM has (added with
+ * EMODPE), or the enclave fd is not open for writing and @perms has W.
  */
 int sgx2_restrict_and_accept(struct sgx2_enclave *encl, uint64_t offset,
 			     uint64_t length, uint64_t perms,

@@ -675,6 +675,69 @@ static void restrict_on_a_tcs_is_einval_with_nothing_changed(void **state)
 	scene_free(sc);
 }
 
+/*
+ * Permissions a page lacks: EMODPR keeps the intersection, so EACCEPT
+ * with @perms refuses the page (19): -EIO at the accept, the page
+ * restricted to the intersection, PR set; SGX2_FLOW_MPROTECT changes
+ * nothing, the mprotect() coming after the accept.
+ */
+static void restrict_to_permissions_a_page_lacks_fails_at_the_accept(void **s)
+{
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_flow_report r;
+	struct sgx2_sim_page pg;
+
+	(void)s;
+	for (unsigned int flags = 0; flags <= SGX2_FLOW_MPROTECT; flags++) {
+		uint64_t off = TEXT_OFF + flags * PAGE; /* R|X pages */
+
+		assert_int_equal(
+			sgx2_restrict_and_accept(sc->e, off, PAGE,
+						 SGX2_PERM_R | SGX2_PERM_W,
+						 flags, &sc->cb, NULL, &r),
+			-EIO);
+		assert_int_equal(r.step, SGX2_STEP_ACCEPT);
+		assert_int_equal(r.changed, PAGE);
+		assert_int_equal(r.accepted + r.mapped, 0);
+		assert_int_equal(fx->run.ret, 19);
+		pg = page_at(fx->fd, off);
+		assert_int_equal(pg.epcm_perms, SGX2_SIM_SECINFO_R);
+		assert_int_equal(pg.pr, 1);
+	}
+	scene_free(sc);
+}
+
+/*
+ * -EACCES from mprotect(): the EPCM has a permission (added with EMODPE)
+ * that the kernel's maximum protection of the page lacks.
+ */
+static void restrict_and_mprotect_beyond_the_maximum_is_eacces(void **s)
+{
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_flow_report r;
+
+	(void)s;
+	/* A data page: R|W, at most R|W to the kernel; the enclave adds X. */
+	assert_int_equal(
+		sgx2_sim_emodpe(fx->fd, run1(fx), fx->data, SGX2_SIM_SECINFO_X),
+		0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(sgx2_restrict_and_accept(sc->e, fx->data_off, PAGE,
+						  SGX2_PERM_R | SGX2_PERM_X,
+						  SGX2_FLOW_MPROTECT, &sc->cb,
+						  NULL, &r),
+			 -EACCES);
+	assert_int_equal(r.step, SGX2_STEP_MAP);
+	assert_int_equal(r.changed, PAGE);
+	assert_int_equal(r.accepted, PAGE);
+	assert_int_equal(r.mapped, 0);
+	assert_int_equal(page_at(fx->fd, fx->data_off).epcm_perms,
+			 SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_X);
+	scene_free(sc);
+}
+
 /* Growing over pages that exist: EACCEPT(0x20B) meets a REG page that is
  * not PENDING and refuses it; the flow says so and nothing changes. */
 static void grow_over_existing_pages_stops_at_the_accept(void **state)
@@ -718,6 +781,10 @@ int main(void)
 		cmocka_unit_test(
 			restrict_on_a_tcs_is_einval_with_nothing_changed),
 		cmocka_unit_test(grow_over_existing_pages_stops_at_the_accept),
+		cmocka_unit_test(
+			restrict_to_permissions_a_page_lacks_fails_at_the_accept),
+		cmocka_unit_test(
+			restrict_and_mprotect_beyond_the_maximum_is_eacces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -425,6 +425,40 @@ static void no_flow_passes_a_range_that_wraps_the_address_space(void **s)
 	sgx2_enclave_free(e);
 }
 
+/*
+ * The rule for callbacks (sgx2.h, sgx2_enclave_free(3)): no library lock
+ * is held, so a callback may call libsgx2 on its flow's handle (here a
+ * range op and new handle options), just not free it.
+ */
+static struct sgx2_enclave *reentered;
+
+static int64_t accept_and_call_libsgx2(void *arg, uint64_t addr, uint64_t len,
+				       uint64_t secinfo)
+{
+	struct sgx2_options o;
+
+	sgx2_options_init(&o);
+	o.max_retries = 7;
+	assert_int_equal(sgx2_enclave_set_options(reentered, &o), 0);
+	assert_int_equal(sgx2_restrict_permissions(reentered, 0, PAGE,
+						   SGX2_PERM_R, NULL, NULL),
+			 0);
+	return accept_cb(arg, addr, len, secinfo);
+}
+
+static void a_callback_may_call_libsgx2_on_its_handle(void **state)
+{
+	const struct sgx2_callbacks re = { .accept = accept_and_call_libsgx2 };
+	struct sgx2_flow_report r;
+
+	reentered = *state;
+	assert_int_equal(
+		sgx2_trim_and_remove(*state, OFF, 2 * PAGE, &re, NULL, &r), 0);
+	assert_int_equal(fk_ncalls, 3);
+	assert_call(1, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, 0, PAGE);
+	assert_counters(&r, 2 * PAGE, 2 * PAGE, 2 * PAGE);
+}
+
 static void callbacks_leave_errno_alone(void **state)
 {
 	errno = 1234;
@@ -807,6 +841,7 @@ int main(void)
 		FTEST(first_failure_wins_when_cleanup_fails_too),
 		FTEST(bad_input_calls_nothing),
 		FTEST(no_flow_passes_a_range_that_wraps_the_address_space),
+		FTEST(a_callback_may_call_libsgx2_on_its_handle),
 		FTEST(callbacks_leave_errno_alone),
 		FTEST(resume_accepts_what_was_trimmed_then_carries_on),
 		FTEST(resume_after_trim_failure_trims_the_rest),
