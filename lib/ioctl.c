@@ -221,7 +221,7 @@ int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
 		err = sgx2__submit(call, SGX2__REMOVE_PAGES, offset + got,
 				   length - got, 0, &sub);
 		got += sub;
-		if (err != -EPERM)
+		if (err != -EPERM || got == length)
 			break;
 		if (sub) {
 			streak = 0;

@@ -43,9 +43,29 @@ static uint64_t take(struct input *in, unsigned int bytes)
 	return v;
 }
 
+/* What the library submitted, for the report of a violation. */
+static void dump_ioctls(void)
+{
+	static const char *const names[] = { "restrict", "modify", "remove" };
+
+	for (unsigned int i = 0; i < fk_ncalls && i < FK_MAX; i++) {
+		const struct fk_call *c = &fk_calls[i];
+		unsigned int kind = (unsigned int)(c->cmd & 0xff) - 5;
+
+		fprintf(stderr,
+			"  ioctl %u: %s offset %#llx length %#llx -> "
+			"count %#llx\n",
+			i, kind < 3 ? names[kind] : "?",
+			(unsigned long long)c->offset,
+			(unsigned long long)c->length,
+			(unsigned long long)c->count_out);
+	}
+}
+
 static void fail(int line)
 {
 	fprintf(stderr, "fuzz-api.c:%d: invariant violated\n", line);
+	dump_ioctls();
 	abort();
 }
 
