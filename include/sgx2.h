@@ -386,12 +386,13 @@ int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
  * than the report says (a progress snapshot lags by the chunk in flight;
  * zero counters know nothing): there, pages the kernel reports as already
  * TRIM are checked and finished one by one, and pages it reports as absent
- * (EFAULT without an SGX code, from MODIFY_TYPES and then REMOVE_PAGES; the
- * kernel gives the same answer for a page it fails to reload from swap)
- * count as removed. No single refusal decides a TRIM page's state: where
- * REMOVE_PAGES answers EPERM (not accepted, or its probe failed) and
- * EACCEPT then refuses the page (accepted already), REMOVE_PAGES is asked
- * again. The cost of that recovery is bounded by chunk_bytes. Below
+ * (EFAULT without an SGX code, from MODIFY_TYPES and then twice from
+ * REMOVE_PAGES; the kernel gives the same answer for a page it fails to
+ * reload from swap) count as removed. No single refusal decides a TRIM
+ * page's state: where REMOVE_PAGES answers EPERM (not accepted, or its
+ * probe failed) and EACCEPT then refuses the page (accepted already),
+ * REMOVE_PAGES is asked again; a page neither takes is left past
+ * `changed`, and the flow stops there with -EIO. The cost of that recovery is bounded by chunk_bytes. Below
  * `changed` the counters must be exact, as the library's own reports are;
  * a page there that EACCEPT refuses is asked about with REMOVE_PAGES too,
  * so a report that calls an accepted page unaccepted still finishes. A

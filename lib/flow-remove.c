@@ -54,8 +54,10 @@ static void remove_accepted(struct removal *rm)
  * probe failed), which, since the enclave accepts in order, is where the
  * accepted ones end. Returns 1 when it could tell, 0 when it could not:
  * the pages from accepted on are then left past changed, for a resume.
+ * With @trust_none (the callback broke its contract) no refusal is
+ * believed: whatever REMOVE_PAGES did not take is left past changed.
  */
-static int find_accepted(struct removal *rm)
+static int find_accepted(struct removal *rm, int trust_none)
 {
 	struct sgx2__flow *f = &rm->f;
 	uint64_t claimed = f->r.accepted, done;
@@ -66,9 +68,10 @@ static int find_accepted(struct removal *rm)
 	f->r.removed += done;
 	if (f->r.removed > f->r.accepted)
 		f->r.accepted = f->r.removed;
-	if (!err || (err == -EPERM && f->r.removed >= claimed))
+	if (!err || (err == -EPERM && f->r.removed >= claimed && !trust_none))
 		return 1;
-	sgx2__flow_fail(f, err, SGX2_STEP_REMOVE);
+	if (err != -EPERM || f->r.removed < claimed)
+		sgx2__flow_fail(f, err, SGX2_STEP_REMOVE);
 	f->r.changed = f->r.accepted;
 	if (rm->unsure > f->r.changed)
 		rm->unsure = f->r.changed;
@@ -100,7 +103,7 @@ static void finish(struct removal *rm)
 		}
 		if (err == -EPROTO)
 			sgx2__flow_fail(f, err, SGX2_STEP_ACCEPT);
-		if (!find_accepted(rm) || err == -EPROTO)
+		if (!find_accepted(rm, err == -EPROTO) || err == -EPROTO)
 			return;
 		if (f->r.accepted == refused) {
 			/* Not accepted: the enclave does refuse it. */
@@ -121,15 +124,15 @@ static void gone_up_to(struct sgx2__flow *f, uint64_t to)
  * EFAULT without an SGX code from MODIFY_TYPES at @q: no page there, or
  * one the kernel failed on (ETRACK after EMODT, an ENCLS fault, a reload),
  * which stays REG to the kernel. REMOVE_PAGES on that one page tells them
- * apart: EFAULT again for no page, EPERM for a page that is still there.
+ * apart: EFAULT again (asked twice: a load can fail) for no page, EPERM
+ * for a page that is still there.
  */
 static void absent_or_fail(struct sgx2__flow *f, uint64_t q)
 {
 	uint64_t done;
 	int err;
 
-	err = sgx2__submit(&f->call, SGX2__REMOVE_PAGES, f->r.offset + q, PAGE,
-			   0, &done);
+	err = sgx2__remove_absent(&f->call, f->r.offset + q, PAGE, &done);
 	if (!err || (err == -EFAULT && !f->call.sgx_result)) {
 		gone_up_to(f, q + PAGE);
 		return;
@@ -169,6 +172,10 @@ static void recover(struct removal *rm, int err, uint64_t end)
 	if (err == -EPERM) {
 		f->r.changed = rm->unsure = q + PAGE;
 		finish(rm);
+		/* Neither the enclave nor the kernel would take it: its state
+		 * is not known, and left past changed. */
+		if (f->r.accepted == q)
+			f->r.changed = q;
 	} else if (err == -EINVAL && !done) {
 		/* Both refused the range itself (e.g. not initialised): the
 		 * trim's EINVAL never meant "already TRIM". */

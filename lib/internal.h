@@ -121,6 +121,8 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		 uint64_t length, uint64_t arg, uint64_t *done);
 int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
 			  uint64_t length, uint64_t *done);
+int sgx2__remove_absent(struct sgx2__call *call, uint64_t offset,
+			uint64_t length, uint64_t *done);
 int sgx2__deadline_passed(const struct sgx2__call *call);
 int sgx2__probe_ioctl(int fd);
 int sgx2__probe_enclave(int fd);

@@ -197,22 +197,25 @@ int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 }
 
 /*
- * REMOVE_PAGES on pages the enclave is believed to have accepted. EPERM
- * then has two readings the kernel does not tell apart: a page not
- * accepted after all, or its EMODPR probe failing on an accepted page
- * (SGX_EPC_PAGE_CONFLICT, say). So EPERM is asked again, from where the
- * kernel stopped, at most AMBIGUOUS_RETRIES times in a row without
- * progress (and no more than max_retries), with the backoff, before it is
- * believed.
+ * REMOVE_PAGES where one answer can mean two things the kernel does not
+ * tell apart, so it is asked again, from where the kernel stopped, before
+ * it is believed:
+ *
+ * - on pages the enclave is believed to have accepted, EPERM: a page not
+ *   accepted after all, or the EMODPR probe failing on an accepted one
+ *   (SGX_EPC_PAGE_CONFLICT, say). Asked again at most AMBIGUOUS_RETRIES
+ *   times in a row without progress, and no more than max_retries.
+ * - on a page that may be absent, EFAULT: no page, or one the kernel
+ *   failed to load. Asked again once, whatever max_retries (it is a
+ *   question about the page, not a retry the caller may have turned off).
+ *
+ * Each time after the backoff.
  */
 #define AMBIGUOUS_RETRIES 3u
 
-int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
-			  uint64_t length, uint64_t *done)
+static int ask_remove(struct sgx2__call *call, uint64_t offset, uint64_t length,
+		      int ambiguous, unsigned int bound, uint64_t *done)
 {
-	unsigned int bound = call->opts->max_retries < AMBIGUOUS_RETRIES
-				     ? call->opts->max_retries
-				     : AMBIGUOUS_RETRIES;
 	unsigned int streak = 0;
 	uint64_t got = 0, sub;
 	int err;
@@ -221,7 +224,7 @@ int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
 		err = sgx2__submit(call, SGX2__REMOVE_PAGES, offset + got,
 				   length - got, 0, &sub);
 		got += sub;
-		if (err != -EPERM || got == length)
+		if (err != ambiguous || got == length)
 			break;
 		if (sub) {
 			streak = 0;
@@ -241,6 +244,22 @@ int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
 	}
 	*done = got;
 	return err;
+}
+
+int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
+			  uint64_t length, uint64_t *done)
+{
+	unsigned int bound = call->opts->max_retries < AMBIGUOUS_RETRIES
+				     ? call->opts->max_retries
+				     : AMBIGUOUS_RETRIES;
+
+	return ask_remove(call, offset, length, -EPERM, bound, done);
+}
+
+int sgx2__remove_absent(struct sgx2__call *call, uint64_t offset,
+			uint64_t length, uint64_t *done)
+{
+	return ask_remove(call, offset, length, -EFAULT, 1, done);
 }
 
 /*
