@@ -2,7 +2,8 @@
 /*
  * sgx2-demo: the SGX2 page life cycle through libsgx2, on a real enclave.
  *
- *   1. grow     add pages at run time (EAUG through EACCEPT) and use them
+ *   1. grow     add pages at run time and use them: the kernel adds them on
+ *               a host touch (the pre-fault), one entry accepts them all
  *   2. thread   turn a grown page into a TCS and enter through it
  *   3. shrink   trim and remove pages; a later access re-adds a fresh one
  *   4. restrict drop write permission and watch the enclave's write fault
@@ -36,6 +37,7 @@
 
 static struct host *encl;
 static struct host_layout lay;
+static int on_sim;
 
 /* Run one enclave op that must complete; print what came back. */
 static int must(const char *what, int err, const struct host_result *r)
@@ -83,9 +85,9 @@ static void print_report(const char *what, int err,
 					     "accept", "remove", "progress" };
 
 	printf("  %s: %s\n", what, err ? strerror(-err) : "ok");
-	printf("    range +%#" PRIx64 " %" PRIu64 " pages: changed %" PRIu64
-	       ", mapped %" PRIu64 ", accepted %" PRIu64 ", removed %" PRIu64
-	       " pages\n",
+	printf("    range +%#" PRIx64 " %" PRIu64
+	       " pages: changed (added) %" PRIu64 ", mapped %" PRIu64
+	       ", accepted %" PRIu64 ", removed %" PRIu64 " pages\n",
 	       r->offset, r->length / PAGE, r->changed / PAGE, r->mapped / PAGE,
 	       r->accepted / PAGE, r->removed / PAGE);
 	printf("    cost: %u ioctls, %u retries, %u enclave entries", r->ioctls,
@@ -144,12 +146,26 @@ static int grow(struct sgx2_enclave *e, uint64_t heap)
 	struct host_result r;
 	int err;
 
-	printf("\n1. grow: add 4 pages at +%#" PRIx64 " (EAUG on EACCEPT)\n",
+	struct sgx2_sim_stats st;
+
+	printf("\n1. grow: add 4 pages at +%#" PRIx64
+	       "; the kernel adds them on"
+	       " a read() of /dev/zero into the range (the pre-fault), then the"
+	       " enclave accepts them in one entry\n",
 	       heap);
+	if (on_sim)
+		sgx2_sim_reset_stats(lay.fd);
 	err = sgx2_grow(e, heap, 4 * PAGE, 0, &cb, NULL, &rep);
 	print_report("sgx2_grow", err, &rep);
 	if (err)
 		return err;
+	if (on_sim && !sgx2_sim_get_stats(lay.fd, &st))
+		printf("    simulator: %" PRIu64 " pages added, %" PRIu64
+		       " read() into the enclave, %" PRIu64
+		       " enclave entries, %" PRIu64
+		       " enclave exits for a page fault\n",
+		       st.eaug_pages, st.kernel_copies, st.enclave_entries,
+		       st.aex[14]);
 	if (must("write",
 		 host_write(encl, lay.tcs_offset[0], heap + 3 * PAGE, MAGIC,
 			    NULL, &r),
@@ -292,7 +308,7 @@ int main(void)
 
 	if (open_on_hardware()) {
 		/* The same loader and vDSO entry, answered by the simulator. */
-		sim = 1;
+		sim = on_sim = 1;
 		sgx2_sim_set_device(1);
 		err = host_open(&encl, ENCLAVE_ELF, ENCLAVE_SIGSTRUCT, &lay);
 		if (err) {

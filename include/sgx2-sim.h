@@ -13,9 +13,12 @@
  * getauxval(AT_SYSINFO_EHDR) then finds (the simulator's stand-in), with
  * ENCLU emulated and the EPCM enforced by page protection; the simulator
  * interposes sigaction(), signal() and getauxval() for that (see
- * sgx2-sim(7)). Without enclave code, the enclave's part (EACCEPT, EMODPE,
- * loads and stores) can be played by the enclave-side calls below, each one
- * enclave entry.
+ * sgx2-sim(7)). It also interposes read(), to model the kernel's copy when
+ * /dev/zero is read into enclave memory (the way libsgx2 has the kernel
+ * add pages without an enclave exit): page by page through the driver's
+ * fault handler, the writes dropped as on EPC. Without enclave code, the
+ * enclave's part (EACCEPT, EMODPE, loads and stores) can be played by the
+ * enclave-side calls below, each one enclave entry.
  *
  * Error convention: every function that returns int returns 0 (or a
  * non-negative value where stated) on success or a negative errno value,
@@ -117,20 +120,35 @@ int sgx2_sim_set_device(int enable);
  *
  * epc_size is the size of the one EPC section CPUID leaf 0x12 reports
  * (sgx2_sim_cpuid()): a multiple of 4096 from 4096 to 2^52 - 4096, or 0
- * for the default, SGX2_SIM_EPC_SIZE_DEFAULT (64 MiB). The simulator never
- * runs out of EPC; the value is only what the machine claims to have.
- * CPUID reads the process's default configuration, not an enclave's.
+ * for the default, SGX2_SIM_EPC_SIZE_DEFAULT (64 MiB). It is also the
+ * machine's EPC, which the SECS and pages of all the process's enclaves
+ * share; CPUID and that capacity read the process's default
+ * configuration, not an enclave's. epc_limit caps one enclave's SECS and
+ * pages, as an EPC cgroup's max would (a multiple of 4096; 0: no limit).
+ *
+ * Past either, the kernel reclaims: ADD_PAGES reclaims directly, and an
+ * EAUG, which never does, finds reclaimable pages, so the fault is retried
+ * once the reclaimer has swapped one out. The model counts each such page
+ * (stats.epc_reclaimed) and goes on: an enclave bigger than the EPC builds
+ * and runs. With epc_no_reclaim = 1 nothing can be reclaimed for this
+ * enclave (the EPC is held by pages the kernel cannot swap: virtual
+ * machines' EPC, or the cgroup's own unreclaimable charge): ADD_PAGES and
+ * CREATE then fail with ENOMEM, and an EAUG fails as the kernel's does
+ * when its EPC allocation gives ENOMEM: SIGBUS from a fault (every
+ * release), a short count or EFAULT from a system call's copy, an
+ * exception exit (#PF, vector 14) inside the enclave.
  */
 #define SGX2_SIM_EPC_SIZE_DEFAULT (64ull << 20)
 #define SGX2_SIM_EPC_SIZE_MAX ((1ull << 52) - 4096u)
 struct sgx2_sim_config {
-	uint32_t kernel;	/* SGX2_SIM_KERNEL_* */
-	uint32_t sgx2;		/* 1: the CPU has SGX2 (default); 0: SGX1 */
-	uint64_t page_delay_ns; /* at most 1000000000 */
-	uint32_t null_driver;	/* 1: see below; 0 (default) */
-	uint32_t reserved0;	/* must be 0 */
-	uint64_t epc_size;	/* bytes of EPC CPUID reports; 0: default */
-	uint64_t reserved[2];	/* must be 0 */
+	uint32_t kernel;	 /* SGX2_SIM_KERNEL_* */
+	uint32_t sgx2;		 /* 1: the CPU has SGX2 (default); 0: SGX1 */
+	uint64_t page_delay_ns;	 /* at most 1000000000 */
+	uint32_t null_driver;	 /* 1: see below; 0 (default) */
+	uint32_t epc_no_reclaim; /* 1: nothing can be reclaimed; 0 */
+	uint64_t epc_size;	 /* bytes of EPC CPUID reports; 0: default */
+	uint64_t epc_limit;	 /* this enclave's EPC, bytes; 0: no limit */
+	uint64_t reserved[1];	 /* must be 0 */
 };
 
 /**
@@ -149,13 +167,16 @@ void sgx2_sim_config_init(struct sgx2_sim_config *cfg);
  *
  * At start-up the defaults come from SGX2_SIM_KERNEL ("6.19", "6.14",
  * "6.6", "6.1", "6.0", "5.19"), SGX2_SIM_SGX2 ("0", "1"),
- * SGX2_SIM_PAGE_DELAY_NS and SGX2_SIM_EPC_SIZE (bytes, with an optional K,
- * M or G suffix).
+ * SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_EPC_SIZE and SGX2_SIM_EPC_LIMIT (bytes,
+ * with an optional K, M or G suffix) and SGX2_SIM_EPC_NO_RECLAIM ("0",
+ * "1").
  *
  * Return: 0, or -EINVAL for a kernel that is neither 0 nor an
  * SGX2_SIM_KERNEL_* release, sgx2 not 0 or 1, a delay above one second,
  * an epc_size that is not a multiple of 4096 or is above
- * SGX2_SIM_EPC_SIZE_MAX, or non-zero reserved fields (nothing is changed).
+ * SGX2_SIM_EPC_SIZE_MAX, an epc_limit that is not a multiple of 4096,
+ * epc_no_reclaim not 0 or 1, or non-zero reserved fields (nothing is
+ * changed).
  */
 int sgx2_sim_set_default_config(const struct sgx2_sim_config *cfg);
 
@@ -511,7 +532,30 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
  *              which the enclave-side calls report as the vDSO does: #PF
  *              with the access's error code, no SGX bit. Before, the OOM
  *              path retries the access: it completes once the rule is
- *              spent (a real thread would spin until memory is found).
+ *              spent (a real thread would spin until memory is found);
+ *              a system call's copy gets EFAULT, as the kernel's fixup
+ *              gives it on every release.
+ * EAUG_RACE    the kernel's first unfixed EAUG race (posted in 2024, not
+ *              merged): the next @times faults that would add a page at
+ *              @offset (or any, SGX2_SIM_OFFSET_ANY) lose to another
+ *              thread faulting the same address. The winner adds the
+ *              page (PENDING, its PTE installed); the loser's fault ends
+ *              in SIGBUS as above (a system call's copy stops there). The
+ *              page is then there: touching or accepting it again works.
+ * REMOVE_RACE  the second: the next @times REMOVE_PAGES of the page at
+ *              @offset (@ioctl ANY or REMOVE) race a fault on it, which
+ *              re-installs its PTE while the kernel has dropped the lock
+ *              to zap it. The page is removed and counted, but the address
+ *              keeps a PTE without a page: nothing faults into the driver
+ *              there any more (host and kernel accesses reach the abort
+ *              page, with no EAUG; the enclave's get #PF with the SGX bit,
+ *              so EACCEPT cannot add it), until the PTE goes: munmap() or
+ *              a new mmap() over the address (sgx2_sim_page_state():
+ *              present 0, pte 1 meanwhile).
+ * COPY_SIGNAL  the next @times times a system call's copy into the enclave
+ *              (read() of /dev/zero) has done the page at @offset (or any),
+ *              a signal is pending: the call returns the bytes done so
+ *              far, as the kernel's does.
  */
 #define SGX2_SIM_FAULT_ERRNO 1u
 #define SGX2_SIM_FAULT_RECLAIM_RACE 2u
@@ -522,18 +566,21 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
 #define SGX2_SIM_FAULT_BUSY 7u
 #define SGX2_SIM_FAULT_NOT_TRACKED 8u
 #define SGX2_SIM_FAULT_EAUG 9u
+#define SGX2_SIM_FAULT_EAUG_RACE 10u
+#define SGX2_SIM_FAULT_REMOVE_RACE 11u
+#define SGX2_SIM_FAULT_COPY_SIGNAL 12u
 
-#define SGX2_SIM_OFFSET_ANY (~(uint64_t)0) /* EAUG: any page */
+#define SGX2_SIM_OFFSET_ANY (~(uint64_t)0) /* EAUG*, COPY_SIGNAL: any */
 
 struct sgx2_sim_fault {
-	uint32_t kind;	   /* SGX2_SIM_FAULT_* */
-	uint32_t ioctl;	   /* SGX2_SIM_IOCTL_* */
-	uint32_t nth;	   /* 1-based; 0 means 1 */
-	uint32_t page;	   /* 0-based page index within that call */
-	uint64_t offset;   /* UNDER_RECLAIM, NOT_TRACKED, EAUG: the page */
-	uint32_t times;	   /* UNDER_RECLAIM, BUSY, NOT_TRACKED, EAUG: 0 = 1 */
-	int32_t error;	   /* ERRNO: EAGAIN, EBUSY or EFAULT (positive) */
-	uint64_t sgx_code; /* ENCLS_CODE: 1..255 */
+	uint32_t kind;	      /* SGX2_SIM_FAULT_* */
+	uint32_t ioctl;	      /* SGX2_SIM_IOCTL_* */
+	uint32_t nth;	      /* 1-based; 0 means 1 */
+	uint32_t page;	      /* 0-based page index within that call */
+	uint64_t offset;      /* the countdown kinds but BUSY: the page */
+	uint32_t times;	      /* the countdown kinds (6 to 12): 0 means 1 */
+	int32_t error;	      /* ERRNO: EAGAIN, EBUSY or EFAULT (positive) */
+	uint64_t sgx_code;    /* ENCLS_CODE: 1..255 */
 	uint64_t reserved[2]; /* must be 0 */
 };
 
@@ -558,7 +605,8 @@ int sgx2_sim_inject(int fd, const struct sgx2_sim_fault *fault);
  * @fd:     the enclave
  * @script: rules separated by ';' or newlines, each a comma-separated list
  *          of key=value: kind=errno|reclaim-race|encls|encls-fault|etrack|
- *          under-reclaim|busy|not-tracked|eaug,
+ *          under-reclaim|busy|not-tracked|eaug|eaug-race|remove-race|
+ *          copy-signal,
  *          ioctl=any|restrict|modify|remove, nth=N, page=N, offset=N|any
  *          (any: SGX2_SIM_OFFSET_ANY), times=N, error=EAGAIN|EBUSY|EFAULT,
  *          code=N (numbers in C syntax). Example:
@@ -635,7 +683,12 @@ struct sgx2_sim_stats {
 	uint64_t aex[32];	    /* asynchronous exits for an exception,
 				       by vector (native code) */
 	uint64_t aex_interrupts;    /* asynchronous exits for a signal */
-	uint64_t reserved[4];
+	uint64_t epc_reclaimed;	    /* pages swapped out to make room */
+	uint64_t kernel_copies;	    /* read() calls that copied into the
+				       enclave's range (the kernel's
+				       accesses on the caller's behalf) */
+	uint64_t mmaps;		    /* mmap() calls of the enclave */
+	uint64_t reserved[1];
 };
 /*
  * pages_resubmitted: an EDMM per-page step reached a page whose last
@@ -675,7 +728,9 @@ struct sgx2_sim_page {
 	uint32_t pr;	     /* EPCM.PR */
 	uint64_t secinfo;    /* the same as SECINFO.FLAGS: what EACCEPT
 				compares with */
-	uint32_t pte;	     /* a page table entry maps it */
+	uint32_t pte;	     /* a page table entry maps it; with present
+				0, one left without a page by the
+				REMOVE_PAGES race (REMOVE_RACE) */
 	uint32_t reserved[3];
 };
 

@@ -297,6 +297,7 @@ struct sgx2_callbacks {
 #define SGX2_STEP_ACCEPT 3u   /* the accept callback */
 #define SGX2_STEP_REMOVE 4u   /* REMOVE_PAGES */
 #define SGX2_STEP_PROGRESS 5u /* cancelled, or the deadline between chunks */
+#define SGX2_STEP_PREFAULT 6u /* grow: the host touch that adds the pages */
 
 /*
  * A flow's report: byte counts from offset, each a prefix of the range, so
@@ -310,9 +311,17 @@ struct sgx2_callbacks {
  * RW, accepted (<= mapped) = accepted, a usable TCS.
  * sgx2_restrict_and_accept(): changed = restricted (PR set), accepted
  * (<= changed), mapped (<= accepted) = mprotected, with SGX2_FLOW_MPROTECT.
- * sgx2_grow(): mapped = mmapped, accepted (<= mapped) = added and accepted;
- * the page at offset + accepted, when the flow stopped there, may be
- * PENDING (added, not accepted).
+ * sgx2_grow(), with accepted <= changed <= mapped:
+ *   [offset, +accepted)          added and accepted: usable
+ *   [+accepted, +changed)        added by the kernel (PENDING), not
+ *                                accepted: accept them, or grow again
+ *   [+changed, +mapped)          mapped by the flow (or the caller), no page
+ *   [+mapped, +length)           not touched by the flow
+ * (With SGX2_FLOW_NO_PREFAULT, changed = accepted and the page at
+ * +accepted, when the flow stopped there, may be PENDING; with
+ * SGX2_FLOW_NO_MMAP, a page in [+accepted, +changed) may instead have
+ * none, where the kernel's REMOVE_PAGES race left a PTE without a page:
+ * see sgx2_grow(3).)
  */
 struct sgx2_flow_report {
 	uint64_t offset;     /* start of the range asked for */
@@ -431,8 +440,9 @@ int sgx2_add_tcs(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
 		 struct sgx2_flow_report *report);
 
 /* Flags of sgx2_restrict_and_accept() and sgx2_grow(). */
-#define SGX2_FLOW_MPROTECT 0x1u /* restrict: mprotect() to the new perms */
-#define SGX2_FLOW_NO_MMAP 0x2u	/* grow: the range is already mapped */
+#define SGX2_FLOW_MPROTECT 0x1u	   /* restrict: mprotect() to the new perms */
+#define SGX2_FLOW_NO_MMAP 0x2u	   /* grow: the range is already mapped */
+#define SGX2_FLOW_NO_PREFAULT 0x4u /* grow: EACCEPT's faults add the pages */
 
 /**
  * sgx2_restrict_and_accept() - restrict permissions and have them accepted
@@ -462,24 +472,35 @@ int sgx2_restrict_and_accept(struct sgx2_enclave *encl, uint64_t offset,
 			     struct sgx2_flow_report *report);
 
 /**
- * sgx2_grow() - add pages to an initialised enclave (EAUG on EACCEPT)
+ * sgx2_grow() - add pages to an initialised enclave (EAUG), then have the
+ * enclave accept them
  * @encl:   the enclave
  * @offset: first page, relative to the enclave base; the range must have
  *          no pages yet
  * @length: bytes
  * @flags:  0, or SGX2_FLOW_NO_MMAP when the range is already mapped
- *          MAP_SHARED from the enclave fd (PROT_READ is enough for EAUG;
- *          PROT_READ|PROT_WRITE for the enclave to write the pages)
+ *          MAP_SHARED from the enclave fd (PROT_READ|PROT_WRITE: the
+ *          pre-fault writes), and/or SGX2_FLOW_NO_PREFAULT
  * @cb:     the accept callback (called with SGX2_ACCEPT_AUG), progress
  * @opts:   options, or NULL
  * @report: the report, or NULL
  *
  * Maps the range PROT_READ|PROT_WRITE, MAP_SHARED|MAP_FIXED from the
- * enclave fd, then has the enclave EACCEPT it: each EACCEPT faults, the
- * kernel adds the page (EAUG, PENDING, RW) and EACCEPT completes. No ioctl.
+ * enclave fd; pre-faults it from the host, a read() of /dev/zero into it,
+ * on which the kernel's fault handler adds each page (EAUG: PENDING, RW)
+ * and drops the writes; then hands what was added to the accept callback
+ * in one call: its EACCEPTs do not fault, so the enclave does not exit
+ * once per page. A page the kernel cannot add ends the pre-fault with
+ * -EFAULT (SGX2_STEP_PREFAULT), never a signal; the pages before it are
+ * still accepted. With SGX2_FLOW_NO_PREFAULT the enclave's EACCEPTs fault
+ * instead, and the kernel adds each page then: one enclave exit per page,
+ * and SIGBUS in the enclave's thread where it cannot. No ioctl. The handle
+ * keeps a descriptor of /dev/zero from the first pre-fault until
+ * sgx2_enclave_free().
  *
  * Return: 0 or a negative errno; mmap()'s errno (EACCES: outside the
- * enclave, or over pages whose maximum protection lacks RW).
+ * enclave, or over pages whose maximum protection lacks RW); -EFAULT at
+ * SGX2_STEP_PREFAULT (see sgx2_grow(3)); open()'s errno for /dev/zero.
  */
 int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
 	      unsigned int flags, const struct sgx2_callbacks *cb,

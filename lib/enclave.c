@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -54,14 +55,20 @@ SGX2_EXPORT int sgx2_enclave_new(struct sgx2_enclave **out, int fd,
 	encl->size = size;
 	atomic_init(&encl->lock, 0);
 	atomic_init(&encl->opts, &sgx2__default_options);
+	atomic_init(&encl->zero_fd, -1);
 	*out = encl;
 	return 0;
 }
 
 SGX2_EXPORT void sgx2_enclave_free(struct sgx2_enclave *encl)
 {
+	int saved_errno = errno;
+
 	if (!encl)
 		return;
+	if (atomic_load(&encl->zero_fd) >= 0)
+		close(atomic_load(&encl->zero_fd));
+	errno = saved_errno;
 	while (encl->retired) {
 		struct sgx2__options_block *b = encl->retired;
 

@@ -213,23 +213,53 @@ SGX2_EXPORT int sgx2_restrict_and_accept(struct sgx2_enclave *encl,
 	return sgx2__flow_end(&f, report);
 }
 
+/* Have the kernel add [changed, mapped) from the host (prefault.c). */
+static int flow_prefault(struct sgx2__flow *f, int zero_fd)
+{
+	uint64_t from = f->r.changed, done;
+	int err;
+
+	if (from >= f->r.mapped)
+		return 0;
+	err = sgx2__prefault(zero_fd, f->call.encl->base + f->r.offset + from,
+			     f->r.mapped - from, &done);
+	f->r.changed += done;
+	return err ? sgx2__flow_fail(f, err, SGX2_STEP_PREFAULT) : 0;
+}
+
 SGX2_EXPORT int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset,
 			  uint64_t length, unsigned int flags,
 			  const struct sgx2_callbacks *cb,
 			  const struct sgx2_options *opts,
 			  struct sgx2_flow_report *report)
 {
+	int prefault = !(flags & SGX2_FLOW_NO_PREFAULT), zero_fd = -1;
 	struct sgx2__flow f;
 	uint64_t end;
 
-	sgx2__flow_begin(&f, encl, offset, length, cb, opts,
-			 !(flags & ~SGX2_FLOW_NO_MMAP));
+	sgx2__flow_begin(
+		&f, encl, offset, length, cb, opts,
+		!(flags & ~(SGX2_FLOW_NO_MMAP | SGX2_FLOW_NO_PREFAULT)));
+	if (!f.r.error && prefault) {
+		zero_fd = sgx2__zero_fd(encl);
+		if (zero_fd < 0)
+			sgx2__flow_fail(&f, zero_fd, SGX2_STEP_PREFAULT);
+	}
 	while (sgx2__flow_chunk(&f, f.r.accepted, &end)) {
 		if (flags & SGX2_FLOW_NO_MMAP)
 			f.r.mapped = end;
 		else
 			flow_map(&f, end, PROT_READ | PROT_WRITE, 1);
-		sgx2__flow_accept(&f, f.r.mapped, SGX2_ACCEPT_AUG);
+		if (prefault) {
+			/* What the kernel added, to the enclave in one call:
+			 * its EACCEPTs find the pages, and do not fault. */
+			flow_prefault(&f, zero_fd);
+			sgx2__flow_accept(&f, f.r.changed, SGX2_ACCEPT_AUG);
+		} else {
+			/* Each EACCEPT faults and the kernel adds its page. */
+			sgx2__flow_accept(&f, f.r.mapped, SGX2_ACCEPT_AUG);
+			f.r.changed = f.r.accepted;
+		}
 	}
 	return sgx2__flow_end(&f, report);
 }

@@ -27,6 +27,7 @@ struct sgx2_enclave {
 	 * new immutable block and keeps the old ones until the handle goes. */
 	_Atomic(const struct sgx2_options *) opts;
 	struct sgx2__options_block *retired;
+	atomic_int zero_fd; /* /dev/zero for the pre-fault, or -1: prefault.c */
 };
 
 extern const struct sgx2_options sgx2__default_options;
@@ -115,6 +116,10 @@ int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
 		     uint64_t *counter, uint64_t end);
 int sgx2__flow_try_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
 int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
+
+/* prefault.c: the host touch that has the kernel add pages (EAUG). */
+int sgx2__zero_fd(struct sgx2_enclave *encl);
+int sgx2__prefault(int zero_fd, uint64_t addr, uint64_t length, uint64_t *done);
 
 /* ioctl.c: the only caller of ioctl(), and the only place that retries. */
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,

@@ -90,6 +90,12 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 		return -ENOMEM;
 
 	pthread_mutex_lock(&e->lock);
+	/* The SECS's EPC page: sgx_encl_create() allocates it reclaiming. */
+	if (sim__epc_charge(e)) {
+		pthread_mutex_unlock(&e->lock);
+		sim__sys_munmap(data, size);
+		return -ENOMEM;
+	}
 	e->base = base;
 	e->size = size;
 	e->attributes = attributes;
@@ -168,6 +174,9 @@ int sim__add_page(struct sim_encl *e, uint64_t offset, uint64_t secinfo,
 		return -ENOMEM;
 	if (p->present)
 		return -EBUSY;
+	/* Direct reclaim: ENOMEM only when nothing can be reclaimed. */
+	if (sim__epc_charge(e))
+		return -ENOMEM;
 	memset(p, 0, sizeof(*p));
 	p->present = 1;
 	p->ktype = (uint8_t)type;

@@ -2,7 +2,8 @@
 /*
  * Configuration: the kernel and CPU being modelled, per enclave, with
  * process-wide defaults read once from the environment (SGX2_SIM_KERNEL,
- * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_EPC_SIZE, SGX2_SIM_DEVICE,
+ * SGX2_SIM_SGX2, SGX2_SIM_PAGE_DELAY_NS, SGX2_SIM_EPC_SIZE,
+ * SGX2_SIM_EPC_LIMIT, SGX2_SIM_EPC_NO_RECLAIM, SGX2_SIM_DEVICE,
  * SGX2_SIM_FAULTS, SGX2_SIM_OPEN_FAULTS) so that a program run with
  * LD_PRELOAD can be configured without code.
  */
@@ -53,6 +54,20 @@ uint64_t sim__epc_size(const struct sgx2_sim_config *cfg)
 	return cfg->epc_size ? cfg->epc_size : SGX2_SIM_EPC_SIZE_DEFAULT;
 }
 
+static void read_env(void);
+
+/* The machine's EPC in pages: the default configuration's, as CPUID. */
+uint64_t sim__machine_epc_pages(void)
+{
+	uint64_t size;
+
+	pthread_once(&env_once, read_env);
+	pthread_mutex_lock(&config_lock);
+	size = sim__epc_size(&defaults);
+	pthread_mutex_unlock(&config_lock);
+	return size / SIM_PAGE;
+}
+
 static int kernel_known(uint32_t kernel)
 {
 	unsigned int i;
@@ -69,7 +84,8 @@ int sim__config_check(const struct sgx2_sim_config *cfg)
 
 	if (!kernel_known(cfg->kernel) || cfg->sgx2 > 1 ||
 	    cfg->page_delay_ns > 1000000000u || cfg->null_driver > 1 ||
-	    cfg->reserved0 || !epc_size_ok(cfg->epc_size))
+	    cfg->epc_no_reclaim > 1 || !epc_size_ok(cfg->epc_size) ||
+	    cfg->epc_limit % SIM_PAGE)
 		return -EINVAL;
 	for (i = 0; i < sizeof(cfg->reserved) / sizeof(cfg->reserved[0]); i++)
 		if (cfg->reserved[i])
@@ -144,6 +160,9 @@ static void read_env(void)
 	size = env_size(getenv("SGX2_SIM_EPC_SIZE"));
 	if (size)
 		defaults.epc_size = size;
+	defaults.epc_limit = env_size(getenv("SGX2_SIM_EPC_LIMIT"));
+	if (env_number(getenv("SGX2_SIM_EPC_NO_RECLAIM")) == 1)
+		defaults.epc_no_reclaim = 1;
 	if (env_number(getenv("SGX2_SIM_DEVICE")) == 1)
 		atomic_store(&device, 1);
 	env_faults = getenv("SGX2_SIM_FAULTS");

@@ -234,7 +234,17 @@ static int remove_step(struct sim_encl *e, struct sim_page *p, uint64_t addr,
 	memset(p, 0, sizeof(*p));
 	done(p, nr, 0);
 	sim__tcs_forget(e, addr);
+	sim__epc_uncharge(e, 1);
 	e->stats.pages_removed++;
+	/*
+	 * The kernel zaps the PTEs with the lock dropped: a fault then
+	 * finds the page still in the array and maps it again, and the
+	 * EREMOVE that follows leaves that PTE without a page.
+	 */
+	if (sim__rule_remove_race(e, addr - e->base)) {
+		e->stats.faults_fired++;
+		p->pte = 1;
+	}
 	return 0;
 }
 

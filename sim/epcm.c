@@ -61,12 +61,20 @@ static int can_eaug(const struct sim_encl *e)
 	       e->initialized;
 }
 
+/* A PTE without a page: what the REMOVE_PAGES race leaves (inject.c). */
+int sim__stale_pte(const struct sim_page *p)
+{
+	return p && !p->present && p->pte;
+}
+
 /* sgx_encl_eaug_page(): a fresh PENDING page at @addr. */
 static struct sim_page *eaug(struct sim_encl *e, uint64_t addr)
 {
 	struct sim_page *p = sim__page_alloc(e, addr);
 
 	if (!p)
+		return NULL;
+	if (sim__epc_charge(e))
 		return NULL;
 	memset(p, 0, sizeof(*p)); /* host_prot 0: an absent page had none */
 	p->present = 1;
@@ -96,23 +104,36 @@ static int vma_allows(const struct sim_vma *v, enum sim_access acc)
 
 /*
  * sgx_vma_fault() on an address without a page: EAUG, or SIGBUS where it
- * cannot add one. An injected allocation failure is a SIGBUS from 6.6;
- * before, VM_FAULT_OOM, whose pagefault_out_of_memory() just returns, so
- * the access faults again: the thread spins in the fault handler until
- * the allocation succeeds, here until the rule is spent.
+ * cannot add one; @kernel for an access the kernel makes on the process's
+ * behalf (a system call's copy), whose SIGBUS and OOM both end in the
+ * uaccess fixup: a short copy, never a signal. An injected metadata
+ * allocation failure is a SIGBUS from 6.6; before, VM_FAULT_OOM, whose
+ * pagefault_out_of_memory() just returns, so a user access faults again:
+ * the thread spins in the fault handler until the allocation succeeds,
+ * here until the rule is spent. No EPC page (sim__epc_charge: nothing to
+ * reclaim) is a SIGBUS on every release; so is losing the race with
+ * another thread's EAUG of the same address (the kernel's xa_insert()
+ * finds the winner's page), after which the page is there.
  */
 static enum sim_reach eaug_fault(struct sim_encl *e, uint64_t addr,
-				 struct sim_page **out)
+				 struct sim_page **out, int kernel)
 {
+	uint64_t page = addr & ~(SIM_PAGE - 1);
+
 	if (!can_eaug(e))
 		return SIM_REACH_SIGBUS;
-	while (sim__rule_eaug(e, addr - e->base)) {
+	if (sim__rule_eaug_race(e, page - e->base)) {
 		e->stats.faults_fired++;
-		if (sim__kernel(&e->cfg) >= SGX2_SIM_KERNEL_6_6)
+		eaug(e, page); /* the winner's */
+		return SIM_REACH_SIGBUS;
+	}
+	while (sim__rule_eaug(e, page - e->base)) {
+		e->stats.faults_fired++;
+		if (kernel || sim__kernel(&e->cfg) >= SGX2_SIM_KERNEL_6_6)
 			return SIM_REACH_EAUG_SIGBUS;
 	}
-	*out = eaug(e, addr & ~(SIM_PAGE - 1));
-	return *out ? SIM_REACH_PAGE : SIM_REACH_SIGBUS;
+	*out = eaug(e, page);
+	return *out ? SIM_REACH_PAGE : SIM_REACH_EAUG_SIGBUS;
 }
 
 enum sim_reach sim__translate(struct sim_encl *e, uint64_t addr,
@@ -125,14 +146,21 @@ enum sim_reach sim__translate(struct sim_encl *e, uint64_t addr,
 	int present = p && p->present;
 	enum sim_reach r = SIM_REACH_PAGE;
 
-	if (present && p->pte && v && v->prot != PROT_NONE)
+	if ((present || sim__stale_pte(p)) && p->pte && v &&
+	    v->prot != PROT_NONE)
 		ec |= SIM_PF_P;
-	if (!vma_allows(v, acc))
+	if (!vma_allows(v, acc)) {
 		r = SIM_REACH_SEGV;
-	else if (!present)
-		r = eaug_fault(e, addr, &p);
-	else if (!p->pte && (v->prot & PROT_RWX & ~p->max_prot))
+	} else if (sim__stale_pte(p)) {
+		/* The PTE maps a page the EPCM does not give this enclave:
+		 * an SGX-bit #PF, which the fault handler never sees. */
+		sim__epcm_fault(x, addr, acc);
+		return SIM_REACH_SEGV;
+	} else if (!present) {
+		r = eaug_fault(e, addr, &p, 0);
+	} else if (!p->pte && (v->prot & PROT_RWX & ~p->max_prot)) {
 		r = SIM_REACH_SIGBUS; /* VMA flags beyond vm_max_prot_bits */
+	}
 	if (r != SIM_REACH_PAGE) {
 		sim__raise(x, SIM_VEC_PF, ec, addr);
 		x->sigbus = r != SIM_REACH_SEGV;
@@ -141,6 +169,36 @@ enum sim_reach sim__translate(struct sim_encl *e, uint64_t addr,
 	p->pte = 1;
 	*out = p;
 	return SIM_REACH_PAGE;
+}
+
+/*
+ * A write the kernel makes to @addr on the process's behalf (a system
+ * call copying into the range): 0 when the copy goes on, the page there
+ * or added now (an EPC page from outside the enclave: the write is
+ * dropped, nothing of the page changes); -EFAULT where the kernel's
+ * uaccess fixup ends the copy instead of a signal: the mapping does not
+ * allow writes (access_error, no EAUG), no page can be added, or the VMA's
+ * PROT is beyond the page's vm_max_prot_bits. An address left with a PTE
+ * and no page (the REMOVE_PAGES race) does not fault at all: the abort
+ * page takes the write. The enclave lock is held.
+ */
+int sim__kernel_write(struct sim_encl *e, uint64_t addr)
+{
+	const struct sim_vma *v = sim__vma_find(e, addr);
+	struct sim_page *p = sim__page(e, addr);
+
+	if (!vma_allows(v, SIM_ACC_WRITE))
+		return -EFAULT;
+	if (sim__stale_pte(p))
+		return 0;
+	if (!p || !p->present) {
+		if (eaug_fault(e, addr, &p, 1) != SIM_REACH_PAGE)
+			return -EFAULT;
+	} else if (!p->pte && (v->prot & PROT_RWX & ~p->max_prot)) {
+		return -EFAULT;
+	}
+	p->pte = 1;
+	return 0;
 }
 
 int sim__epcm_allows(const struct sim_page *p, enum sim_access acc)

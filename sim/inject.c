@@ -7,7 +7,8 @@
  * nth the rule is armed for that call and fires when the page loop reaches
  * its page at the point where that failure can happen. At the end of the
  * call it is spent, fired or not. The others (UNDER_RECLAIM, BUSY,
- * NOT_TRACKED, EAUG) count down their `times`.
+ * NOT_TRACKED, EAUG, EAUG_RACE, REMOVE_RACE, COPY_SIGNAL) count down their
+ * `times`.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -33,7 +34,8 @@ static int fault_check(const struct sgx2_sim_fault *f)
 	    (f->ioctl < SGX2_SIM_IOCTL_RESTRICT ||
 	     f->ioctl > SGX2_SIM_IOCTL_REMOVE))
 		return -EINVAL;
-	if (f->kind < SGX2_SIM_FAULT_ERRNO || f->kind > SGX2_SIM_FAULT_EAUG)
+	if (f->kind < SGX2_SIM_FAULT_ERRNO ||
+	    f->kind > SGX2_SIM_FAULT_COPY_SIGNAL)
 		return -EINVAL;
 	/* Fields a kind does not use must be 0. */
 	if (per_call && (f->offset || f->times))
@@ -74,10 +76,18 @@ static int fault_check(const struct sgx2_sim_fault *f)
 			return -EINVAL;
 		break;
 	case SGX2_SIM_FAULT_EAUG:
+	case SGX2_SIM_FAULT_EAUG_RACE:
+	case SGX2_SIM_FAULT_COPY_SIGNAL:
 		if (f->ioctl != SGX2_SIM_IOCTL_ANY ||
 		    (f->offset != SGX2_SIM_OFFSET_ANY &&
 		     ((f->offset & (SIM_PAGE - 1)) ||
 		      f->offset >= SIM_MAX_SIZE)))
+			return -EINVAL;
+		break;
+	case SGX2_SIM_FAULT_REMOVE_RACE:
+		if ((f->ioctl != SGX2_SIM_IOCTL_ANY &&
+		     f->ioctl != SGX2_SIM_IOCTL_REMOVE) ||
+		    (f->offset & (SIM_PAGE - 1)) || f->offset >= SIM_MAX_SIZE)
 			return -EINVAL;
 		break;
 	default:
@@ -240,6 +250,21 @@ int sim__rule_eaug(struct sim_encl *e, uint64_t offset)
 	return countdown(e, SGX2_SIM_FAULT_EAUG, 0, 1, offset, 1);
 }
 
+int sim__rule_eaug_race(struct sim_encl *e, uint64_t offset)
+{
+	return countdown(e, SGX2_SIM_FAULT_EAUG_RACE, 0, 1, offset, 1);
+}
+
+int sim__rule_remove_race(struct sim_encl *e, uint64_t offset)
+{
+	return countdown(e, SGX2_SIM_FAULT_REMOVE_RACE, 0, 1, offset, 1);
+}
+
+int sim__rule_copy_signal(struct sim_encl *e, uint64_t offset)
+{
+	return countdown(e, SGX2_SIM_FAULT_COPY_SIGNAL, 0, 1, offset, 1);
+}
+
 /* ---- the text form ---- */
 
 struct name_value {
@@ -257,6 +282,9 @@ static const struct name_value kinds[] = {
 	{ "busy", SGX2_SIM_FAULT_BUSY },
 	{ "not-tracked", SGX2_SIM_FAULT_NOT_TRACKED },
 	{ "eaug", SGX2_SIM_FAULT_EAUG },
+	{ "eaug-race", SGX2_SIM_FAULT_EAUG_RACE },
+	{ "remove-race", SGX2_SIM_FAULT_REMOVE_RACE },
+	{ "copy-signal", SGX2_SIM_FAULT_COPY_SIGNAL },
 };
 
 static const struct name_value ioctls[] = {

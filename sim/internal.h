@@ -132,7 +132,8 @@ struct sim_page {
 	uint8_t epcm_type;  /* EPCM.PT */
 	uint8_t epcm_perms; /* EPCM R/W/X, SECINFO layout */
 	uint8_t epcm_state; /* EPCM PENDING/MODIFIED/PR, SECINFO layout */
-	uint8_t pte;	    /* a PTE maps it in this process */
+	uint8_t pte;	    /* a PTE maps it in this process; without a
+			       page, one the REMOVE_PAGES race left */
 	uint8_t host_prot;  /* PROT_* the host mapping has now (protect.c) */
 	uint8_t last_nr;    /* ioctl nr of the last completed EDMM step, or 0 */
 	uint8_t last_arg;   /* its argument (permissions or page type) */
@@ -271,6 +272,8 @@ struct sim_encl {
 	struct sim_rule *rules;
 	size_t nrules, cap_rules;
 
+	uint64_t epc_pages; /* EPC pages charged: the SECS and the pages */
+
 	struct sgx2_sim_stats stats;
 };
 
@@ -279,6 +282,7 @@ extern pthread_mutex_t sim__registry_lock;
 extern atomic_uint sim__nencl;
 int sim__lookup(int fd, struct sim_encl **out);
 struct sim_encl *sim__encl_at(uint64_t addr);
+struct sim_encl *sim__encl_in(uint64_t start, uint64_t end);
 void sim__put(struct sim_encl *e);
 struct sim_encl *sim__find_locked(dev_t dev, ino_t ino);
 struct sim_encl *sim__first_locked(void);
@@ -295,6 +299,7 @@ static inline uint32_t sim__kernel(const struct sgx2_sim_config *cfg)
 }
 
 void sim__default_config(struct sgx2_sim_config *cfg);
+uint64_t sim__machine_epc_pages(void);
 int sim__config_check(const struct sgx2_sim_config *cfg);
 uint64_t sim__epc_size(const struct sgx2_sim_config *cfg);
 int sim__device_enabled(void);
@@ -315,6 +320,10 @@ int sim__fstat_id(int fd, dev_t *dev, ino_t *ino);
 int sim__copy_from_user(void *dst, uint64_t src, size_t n);
 int sim__copy_to_user(uint64_t dst, const void *src, size_t n);
 void sim__delay(uint64_t ns);
+
+/* epc.c: the EPC and its limits (enclave lock held) */
+int sim__epc_charge(struct sim_encl *e);
+void sim__epc_uncharge(struct sim_encl *e, uint64_t pages);
 
 /* pages.c */
 struct sim_page *sim__page(struct sim_encl *e, uint64_t addr);
@@ -370,6 +379,8 @@ int sim__emodpe(struct sim_encl *e, uint64_t addr, uint64_t secinfo,
 		struct sim_exc *x);
 int sim__eacceptcopy(struct sim_encl *e, uint64_t dst, uint64_t src,
 		     uint64_t secinfo, uint64_t *code, struct sim_exc *x);
+int sim__kernel_write(struct sim_encl *e, uint64_t addr);
+int sim__stale_pte(const struct sim_page *p);
 
 /* protect.c: host page protection = mapping and EPCM (enclave lock held) */
 void sim__prot_sync(struct sim_encl *e, uint64_t start, uint64_t end);
@@ -433,6 +444,9 @@ int sim__rule_busy(struct sim_encl *e, unsigned long cmd);
 int sim__rule_reclaim(struct sim_encl *e, unsigned int nr, uint64_t offset);
 int sim__rule_not_tracked(struct sim_encl *e, uint64_t offset);
 int sim__rule_eaug(struct sim_encl *e, uint64_t offset);
+int sim__rule_eaug_race(struct sim_encl *e, uint64_t offset);
+int sim__rule_remove_race(struct sim_encl *e, uint64_t offset);
+int sim__rule_copy_signal(struct sim_encl *e, uint64_t offset);
 int sim__open_fault(void);
 int sim__arm_open_faults(const char *list);
 int sim__inject_locked(struct sim_encl *e, const struct sgx2_sim_fault *f);

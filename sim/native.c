@@ -334,7 +334,7 @@ static int leaf_inside(struct sim_encl *e, uint64_t leaf, ucontext_t *uc,
 static const struct sim_bases *enclu_inside(struct sim_thread *t,
 					    ucontext_t *uc)
 {
-	uint64_t leaf = (uint32_t)G(uc, RAX);
+	uint64_t leaf = (uint32_t)G(uc, RAX), eaugs;
 	struct sim_encl *e = t->e;
 	struct sim_exc x;
 	int err;
@@ -349,7 +349,14 @@ static const struct sim_bases *enclu_inside(struct sim_thread *t,
 	case SIM_EACCEPTCOPY:
 	case SIM_EMODPE:
 		pthread_mutex_lock(&e->lock);
+		eaugs = e->stats.eaug_pages;
 		err = leaf_inside(e, leaf, uc, &x);
+		if (e->stats.eaug_pages != eaugs) {
+			/* Hardware: the leaf's #PF, an AEX, the kernel's
+			 * EAUG, ERESUME at the AEP, the leaf again. */
+			e->stats.aex[SIM_VEC_PF]++;
+			e->stats.enclave_entries++;
+		}
 		pthread_mutex_unlock(&e->lock);
 		if (!err) {
 			G(uc, RIP) += ENCLU_LEN;
@@ -478,7 +485,9 @@ static const struct sim_bases *inside(struct sim_thread *t, int sig,
  * A fault of host code at an enclave address: the kernel's fault handler
  * adds a missing page (EAUG) for any access, as hardware's host touch of
  * an EPC page then reads the abort page; here the access faults instead
- * (documented), unless the host protection was only behind.
+ * (documented), unless the host protection was only behind. 1: run it
+ * again; -1: the fault handler gave up, SIGBUS (an EAUG that could not
+ * add the page); 0: the signal as it came.
  */
 static int host_fault(const siginfo_t *si, const ucontext_t *uc)
 {
@@ -495,9 +504,11 @@ static int host_fault(const siginfo_t *si, const ucontext_t *uc)
 	if (!e)
 		return 0;
 	pthread_mutex_lock(&e->lock);
-	if (!sim__translate(e, addr, acc, &p, &x) && sim__epcm_allows(p, acc) &&
-	    p->host_prot !=
-		    (sim__vma_find(e, addr)->prot & (int)sim__epcm_prot(p))) {
+	if (sim__translate(e, addr, acc, &p, &x)) {
+		retry = x.sigbus ? -1 : 0;
+	} else if (sim__epcm_allows(p, acc) &&
+		   p->host_prot != (sim__vma_find(e, addr)->prot &
+				    (int)sim__epcm_prot(p))) {
 		sim__prot_sync(e, addr & ~(SIM_PAGE - 1),
 			       (addr & ~(SIM_PAGE - 1)) + SIM_PAGE);
 		retry = 1;
@@ -517,9 +528,20 @@ const struct sim_bases *sim__native(int sig, siginfo_t *si, ucontext_t *uc,
 	}
 	if (sig == SIGILL && sim__is_enclu(uc))
 		return enclu_outside(uc, cur);
-	if (sig == SIGSEGV && si->si_code > 0 && G(uc, TRAPNO) == SIM_VEC_PF &&
-	    host_fault(si, uc))
-		return NULL;
+	if (sig == SIGSEGV && si->si_code > 0 && G(uc, TRAPNO) == SIM_VEC_PF) {
+		int how = host_fault(si, uc);
+
+		if (how > 0)
+			return NULL;
+		if (how < 0) {
+			siginfo_t bus = *si;
+
+			bus.si_signo = SIGBUS;
+			bus.si_code = BUS_ADRERR;
+			sim__signal_app(SIGBUS, &bus, uc);
+			return NULL;
+		}
+	}
 	if (is_synchronous(sig, si) && sim__vdso_hw_exception(sig, si, uc))
 		return NULL;
 	sim__signal_app(sig, si, uc);

@@ -60,6 +60,21 @@ int sim__lookup(int fd, struct sim_encl **out)
 	return 0;
 }
 
+/* The first enclave whose range meets [start, end), with a reference. */
+struct sim_encl *sim__encl_in(uint64_t start, uint64_t end)
+{
+	struct sim_encl *e;
+
+	pthread_mutex_lock(&sim__registry_lock);
+	for (e = enclaves; e; e = e->next)
+		if (e->created && start < e->base + e->size && end > e->base)
+			break;
+	if (e)
+		e->refs++;
+	pthread_mutex_unlock(&sim__registry_lock);
+	return e;
+}
+
 /* The enclave whose range holds @addr, with a reference; or NULL. */
 struct sim_encl *sim__encl_at(uint64_t addr)
 {
@@ -77,6 +92,7 @@ struct sim_encl *sim__encl_at(uint64_t addr)
 
 static void encl_free(struct sim_encl *e)
 {
+	sim__epc_uncharge(e, e->epc_pages);
 	sim__pages_free(e);
 	sim__vmas_free(e);
 	sim__tcs_free(e);

@@ -57,6 +57,8 @@ SIM_EXPORT int sgx2_sim_page_state(int fd, uint64_t offset,
 	err = 0;
 	memset(page, 0, sizeof(*page));
 	p = sim__page(e, e->base + offset);
+	if (sim__stale_pte(p))
+		page->pte = 1; /* the REMOVE_PAGES race left it */
 	if (!p || !p->present)
 		goto out;
 	page->present = 1;

@@ -325,8 +325,10 @@ static void *encl_mmap(struct sim_encl *e, int fd, void *addr, size_t len,
 	err = back(e, fd, start, end);
 	if (!err)
 		err = vma_insert(e, start, end, prot);
-	if (!err)
+	if (!err) {
 		sim__prot_sync(e, start, end);
+		e->stats.mmaps++;
+	}
 	pthread_mutex_unlock(&e->lock);
 	if (err)
 		return fail_ptr(err);

@@ -10,9 +10,10 @@
 
 #define ENCL_PAGE 4096
 
-/* SECS.SIZE: 1 MiB. The image uses the first few pages; the rest is the
- * free area where pages are added at run time (EAUG). */
-#define ENCL_SIZE 0x100000
+/* SECS.SIZE: 512 MiB. The image uses the first few pages; the rest is the
+ * free area where pages are added at run time (EAUG): room for the
+ * benchmark's 65,536-page growth (bench/). */
+#define ENCL_SIZE 0x20000000
 
 #define ENCL_NR_TCS 2	       /* static TCS pages, at offset 0 and 4096 */
 #define ENCL_SSA_FRAME_PAGES 1 /* SECS.SSAFRAMESIZE; each TCS has NSSA=1 */

@@ -4,7 +4,7 @@
 # libc symbols, unversioned; under the soname libsgx2-sim.so.0.
 set -eu
 lib=$1 map=$2 header=$3 soname=$4
-interposed='__fxstatat __fxstatat64 __lxstat __lxstat64 __open64_2 __open_2 __openat64_2 __openat_2 __xstat __xstat64 close fstatat fstatat64 getauxval ioctl lstat lstat64 mmap mmap64 mprotect munmap open open64 openat openat64 sigaction signal stat stat64 statx'
+interposed='__fxstatat __fxstatat64 __lxstat __lxstat64 __open64_2 __open_2 __openat64_2 __openat_2 __xstat __xstat64 close fstatat fstatat64 getauxval ioctl lstat lstat64 mmap mmap64 mprotect munmap open open64 openat openat64 read sigaction signal stat stat64 statx'
 
 fail=0
 versioned=$(nm -D --defined-only "$lib" | awk '$2 != "A" && $3 ~ /@/ { sub(/@.*/, "", $3); print $3 }' | sort)

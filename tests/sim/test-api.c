@@ -81,7 +81,7 @@ static void bad_configurations_are_refused(void **state)
 	cfg.page_delay_ns = 1000000001;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	sgx2_sim_config_init(&cfg);
-	cfg.reserved[1] = 1;
+	cfg.reserved[0] = 1;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	sgx2_sim_config_init(&cfg);
 	cfg.epc_size = 4096 + 1;
@@ -90,7 +90,10 @@ static void bad_configurations_are_refused(void **state)
 	cfg.epc_size = SGX2_SIM_EPC_SIZE_MAX + 4096;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	sgx2_sim_config_init(&cfg);
-	cfg.reserved0 = 1;
+	cfg.epc_no_reclaim = 2;
+	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
+	sgx2_sim_config_init(&cfg);
+	cfg.epc_limit = 4096 + 1;
 	assert_int_equal(sgx2_sim_configure(fx->fd, &cfg), -EINVAL);
 	assert_int_equal(sgx2_sim_get_config(fx->fd, &cur), 0);
 	assert_int_equal(cur.kernel, SGX2_SIM_KERNEL_NEWEST);
@@ -155,7 +158,14 @@ static void bad_fault_rules_are_refused(void **state)
 	struct fx *fx = *state;
 	const struct sgx2_sim_fault bad[] = {
 		{ .kind = 0 },
-		{ .kind = 10 },
+		{ .kind = 13 },
+		{ .kind = SGX2_SIM_FAULT_REMOVE_RACE,
+		  .offset = SGX2_SIM_OFFSET_ANY },
+		{ .kind = SGX2_SIM_FAULT_REMOVE_RACE,
+		  .ioctl = SGX2_SIM_IOCTL_MODIFY },
+		{ .kind = SGX2_SIM_FAULT_EAUG_RACE,
+		  .ioctl = SGX2_SIM_IOCTL_REMOVE },
+		{ .kind = SGX2_SIM_FAULT_COPY_SIGNAL, .nth = 1 },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = ENOENT },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = -EAGAIN },
 		{ .kind = SGX2_SIM_FAULT_ERRNO, .error = EAGAIN, .ioctl = 4 },

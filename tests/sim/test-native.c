@@ -608,6 +608,15 @@ static void signals_outside_reach_the_application(void **state)
 		usr_seen = 2;
 	assert_int_equal(usr_seen, 2);
 	assert_ptr_equal(signal(SIGSEGV, SIG_DFL), on_segv);
+
+	/* An invalid opcode that is no ENCLU: the application's SIGILL. */
+	assert_ptr_not_equal(signal(SIGILL, on_segv), SIG_ERR);
+	if (!sigsetjmp(segv_jmp, 1))
+		asm volatile("ud2");
+	else
+		usr_seen = 3;
+	assert_int_equal(usr_seen, 3);
+	assert_ptr_equal(signal(SIGILL, SIG_DFL), on_segv);
 }
 
 /* ---- Threads ---- */

@@ -15,6 +15,13 @@
 #include "fake-kernel.h"
 
 unsigned int fk_seq;
+struct fk_read fk_reads[FK_MAX];
+unsigned int fk_nreads;
+static struct {
+	long ret;
+	int err;
+} read_answers[FK_MAX];
+static unsigned int nread_answers, next_read_answer;
 struct fk_map fk_maps[FK_MAX];
 unsigned int fk_nmaps;
 struct fk_call fk_calls[FK_MAX];
@@ -37,7 +44,8 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 void fk_reset(void)
 {
 	fk_ncalls = nanswers = next_answer = fk_nsleeps = fk_yields = 0;
-	fk_seq = fk_nmaps = 0;
+	fk_seq = fk_nmaps = fk_nreads = 0;
+	nread_answers = next_read_answer = 0;
 	map_err = 0;
 	fk_max_in_flight = in_flight = delay_us = 0;
 	have_always = false;
@@ -64,6 +72,12 @@ void fk_answer_always(int err, uint64_t count, uint64_t result)
 void fk_set_delay_us(unsigned int us)
 {
 	delay_us = us;
+}
+
+void fk_read_answer(long ret, int err)
+{
+	read_answers[nread_answers].ret = ret;
+	read_answers[nread_answers++].err = err;
 }
 
 void fk_map_fails(int err)
@@ -271,4 +285,27 @@ int __wrap_mprotect(void *addr, size_t len, int prot)
 		.prot = prot,
 	};
 	return map_answer() ? -1 : 0;
+}
+
+/* The pre-fault's read() of /dev/zero: recorded, never applied. */
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+	long ret = (long)n;
+
+	(void)fd;
+	fk_reads[fk_nreads++ % FK_MAX] = (struct fk_read){
+		.seq = fk_seq++,
+		.addr = (uintptr_t)buf,
+		.length = n,
+	};
+	if (next_read_answer < nread_answers) {
+		ret = read_answers[next_read_answer].ret;
+		if (ret < 0)
+			errno = read_answers[next_read_answer].err;
+		else if ((size_t)ret > n)
+			ret = (long)n;
+		next_read_answer++;
+	}
+	return ret;
 }

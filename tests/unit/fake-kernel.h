@@ -47,7 +47,16 @@ struct fk_map {
 	uint64_t file_offset;
 };
 
+/* A read() of the library's: the pre-fault, /dev/zero into the range. */
+struct fk_read {
+	unsigned int seq;
+	uint64_t addr;
+	uint64_t length;
+};
+
 extern unsigned int fk_seq; /* events so far; tests may take numbers too */
+extern struct fk_read fk_reads[FK_MAX];
+extern unsigned int fk_nreads;
 extern struct fk_map fk_maps[FK_MAX];
 extern unsigned int fk_nmaps;
 extern struct fk_call fk_calls[FK_MAX];
@@ -68,6 +77,12 @@ void fk_answer_always(int err, uint64_t count, uint64_t result);
 void fk_set_delay_us(unsigned int us);
 /* Make the next mmap()/mprotect() fail with this errno (0: succeed). */
 void fk_map_fails(int err);
+/*
+ * Queue read() answers, consumed in order: @ret bytes (capped at the
+ * length asked), or -1 with @err. Unscripted reads return the length
+ * asked: every page reached, nothing written (nothing is mapped).
+ */
+void fk_read_answer(long ret, int err);
 /* Script open() of the device: 0 = pass to libc, else fail with errno. */
 void fk_open_fails(int err);
 /* The next @times opens fail with @err, then they pass. */

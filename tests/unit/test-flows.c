@@ -802,18 +802,152 @@ static void grow_maps_shared_fixed_then_accepts_pending(void **state)
 	assert_int_equal(fk_maps[0].flags, MAP_SHARED | MAP_FIXED);
 	assert_int_equal(fk_maps[0].fd, FK_FD);
 	assert_int_equal(fk_maps[0].file_offset, OFF);
+	/* Then the pre-fault: one read() of the whole range, before the
+	 * one accept call. */
+	assert_int_equal(fk_nreads, 1);
+	assert_int_equal(fk_reads[0].addr, BASE + OFF);
+	assert_int_equal(fk_reads[0].length, 4 * PAGE);
+	assert_true(fk_maps[0].seq < fk_reads[0].seq);
+	assert_true(fk_reads[0].seq < accepts[0].seq);
+	assert_int_equal(naccepts, 1);
 	assert_accept(0, OFF, 4 * PAGE, SGX2_ACCEPT_AUG);
 	assert_int_equal(r.mapped, 4 * PAGE);
+	assert_int_equal(r.changed, 4 * PAGE);
 	assert_int_equal(r.accepted, 4 * PAGE);
+	assert_int_equal(r.ioctls, 0);
 }
 
-static void grow_no_mmap_only_accepts(void **state)
+static void grow_no_mmap_prefaults_and_accepts(void **state)
 {
 	assert_int_equal(sgx2_grow(*state, OFF, PAGE, SGX2_FLOW_NO_MMAP, &cb,
 				   NULL, NULL),
 			 0);
 	assert_int_equal(fk_nmaps, 0);
+	assert_int_equal(fk_nreads, 1);
 	assert_int_equal(naccepts, 1);
+}
+
+/* A signal, or a race another thread won: read() again from the count. */
+static void grow_prefault_resumes_from_a_short_count(void **state)
+{
+	struct sgx2_flow_report r;
+
+	fk_read_answer(2 * PAGE, 0);
+	fk_read_answer(PAGE, 0);
+	assert_int_equal(sgx2_grow(*state, OFF, 8 * PAGE, 0, &cb, NULL, &r), 0);
+	assert_int_equal(fk_nreads, 3);
+	assert_int_equal(fk_reads[1].addr, BASE + OFF + 2 * PAGE);
+	assert_int_equal(fk_reads[1].length, 6 * PAGE);
+	assert_int_equal(fk_reads[2].addr, BASE + OFF + 3 * PAGE);
+	assert_int_equal(fk_reads[2].length, 5 * PAGE);
+	assert_int_equal(naccepts, 1);
+	assert_accept(0, OFF, 8 * PAGE, SGX2_ACCEPT_AUG);
+	assert_int_equal(r.changed, 8 * PAGE);
+}
+
+/* The kernel could not add page 3: the three before are accepted, the
+ * report says which page stopped it, and nothing past it is touched. */
+static void grow_prefault_efault_accepts_what_was_added(void **state)
+{
+	struct sgx2_flow_report r;
+
+	fk_read_answer(3 * PAGE, 0);
+	fk_read_answer(-1, EFAULT);
+	errno = 77;
+	assert_int_equal(sgx2_grow(*state, OFF, 8 * PAGE, 0, &cb, NULL, &r),
+			 -EFAULT);
+	assert_int_equal(errno, 77);
+	assert_int_equal(r.error, -EFAULT);
+	assert_int_equal(r.step, SGX2_STEP_PREFAULT);
+	assert_int_equal(r.mapped, 8 * PAGE);
+	assert_int_equal(r.changed, 3 * PAGE);
+	assert_int_equal(r.accepted, 3 * PAGE);
+	assert_int_equal(fk_nreads, 2);
+	assert_int_equal(naccepts, 1);
+	assert_accept(0, OFF, 3 * PAGE, SGX2_ACCEPT_AUG);
+}
+
+/* Nothing added at all: no accept call. */
+static void grow_prefault_efault_at_the_first_page(void **state)
+{
+	struct sgx2_flow_report r;
+
+	fk_read_answer(-1, EFAULT);
+	assert_int_equal(sgx2_grow(*state, OFF, 2 * PAGE, 0, &cb, NULL, &r),
+			 -EFAULT);
+	assert_int_equal(r.step, SGX2_STEP_PREFAULT);
+	assert_int_equal(r.changed, 0);
+	assert_int_equal(naccepts, 0);
+}
+
+/* The enclave stops short of what was added: those stay PENDING. */
+static void grow_accept_short_of_the_prefault(void **state)
+{
+	struct sgx2_flow_report r;
+
+	accept_answers_with(2 * PAGE);
+	assert_int_equal(sgx2_grow(*state, OFF, 4 * PAGE, 0, &cb, NULL, &r),
+			 -EIO);
+	assert_int_equal(r.step, SGX2_STEP_ACCEPT);
+	assert_int_equal(r.changed, 4 * PAGE);
+	assert_int_equal(r.accepted, 2 * PAGE);
+}
+
+/* Chunks: map, pre-fault and accept each in turn. */
+static void grow_chunks_prefault_each(void **state)
+{
+	struct sgx2_flow_report r;
+	struct sgx2_options o;
+
+	sgx2_options_init(&o);
+	o.chunk_bytes = 2 * PAGE;
+	assert_int_equal(sgx2_grow(*state, OFF, 5 * PAGE, 0, &cb, &o, &r), 0);
+	assert_int_equal(fk_nmaps, 3);
+	assert_int_equal(fk_nreads, 3);
+	assert_int_equal(naccepts, 3);
+	assert_int_equal(fk_reads[2].addr, BASE + OFF + 4 * PAGE);
+	assert_int_equal(fk_reads[2].length, PAGE);
+	assert_true(fk_reads[1].seq < accepts[1].seq &&
+		    accepts[1].seq < fk_maps[2].seq);
+	assert_int_equal(r.changed, 5 * PAGE);
+}
+
+static void grow_no_prefault_leaves_it_to_eaccept(void **state)
+{
+	struct sgx2_flow_report r;
+
+	accept_answers_with(PAGE);
+	assert_int_equal(sgx2_grow(*state, OFF, 2 * PAGE, SGX2_FLOW_NO_PREFAULT,
+				   &cb, NULL, &r),
+			 -EIO);
+	assert_int_equal(fk_nreads, 0);
+	assert_int_equal(fk_nopens, 0);
+	assert_int_equal(r.changed, PAGE);
+	assert_int_equal(r.accepted, PAGE);
+}
+
+/* No /dev/zero: refused before the mapping, nothing changed. */
+static void grow_without_dev_zero_changes_nothing(void **state)
+{
+	struct sgx2_flow_report r;
+
+	fk_open_fails(EMFILE);
+	assert_int_equal(sgx2_grow(*state, OFF, PAGE, 0, &cb, NULL, &r),
+			 -EMFILE);
+	assert_int_equal(r.step, SGX2_STEP_PREFAULT);
+	assert_int_equal(fk_nmaps, 0);
+	assert_int_equal(naccepts, 0);
+	assert_int_equal(r.mapped | r.changed | r.accepted, 0);
+}
+
+/* The descriptor is opened once per handle. */
+static void grow_opens_dev_zero_once(void **state)
+{
+	assert_int_equal(sgx2_grow(*state, OFF, PAGE, 0, &cb, NULL, NULL), 0);
+	assert_int_equal(
+		sgx2_grow(*state, OFF + PAGE, PAGE, 0, &cb, NULL, NULL), 0);
+	assert_int_equal(fk_nopens, 1);
+	assert_int_equal(fk_nreads, 2);
 }
 
 static void grow_mmap_failure_is_reported_before_any_accept(void **state)
@@ -864,7 +998,15 @@ int main(void)
 		FTEST(restrict_accepts_with_pr_and_mprotects_after),
 		FTEST(restrict_leaves_mappings_alone_by_default),
 		FTEST(grow_maps_shared_fixed_then_accepts_pending),
-		FTEST(grow_no_mmap_only_accepts),
+		FTEST(grow_no_mmap_prefaults_and_accepts),
+		FTEST(grow_prefault_resumes_from_a_short_count),
+		FTEST(grow_prefault_efault_accepts_what_was_added),
+		FTEST(grow_prefault_efault_at_the_first_page),
+		FTEST(grow_accept_short_of_the_prefault),
+		FTEST(grow_chunks_prefault_each),
+		FTEST(grow_no_prefault_leaves_it_to_eaccept),
+		FTEST(grow_without_dev_zero_changes_nothing),
+		FTEST(grow_opens_dev_zero_once),
 		FTEST(grow_mmap_failure_is_reported_before_any_accept),
 	};
 
