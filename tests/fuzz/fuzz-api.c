@@ -19,29 +19,11 @@
 #include <asm/sgx.h>
 
 #include "../unit/fake-kernel.h"
+#include "input.h"
 #include "sgx2.h"
 
 #define BASE 0x7f0000000000ull
 #define MAX_PAGES 64u
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	while (bytes--) {
-		v = v << 8 | (in->n ? *in->p : 0);
-		if (in->n) {
-			in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
 
 /* What the library submitted, for the report of a violation. */
 static void dump_ioctls(void)

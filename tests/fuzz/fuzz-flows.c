@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "sgx2-sim.h"
 #include "sgx2.h"
 
@@ -42,25 +43,6 @@
 #define HEAP_OFF PAGE
 #define MAX_PAGES 12u
 #define MAX_STEPS 6u
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	while (bytes--) {
-		v = v << 8 | (in->n ? *in->p : 0);
-		if (in->n) {
-			in->p++;
-			in->n--;
-		}
-	}
-	return v;
-}
 
 static int verbose; /* FUZZ_FLOWS_VERBOSE=1: say what each step does */
 
