@@ -306,7 +306,10 @@ struct sgx2_callbacks {
  *   [offset, +removed)           removed: no page (a later access EAUGs)
  *   [+removed, +accepted)        TRIM and accepted, not yet removed
  *   [+accepted, +changed)        TRIM, not accepted: inaccessible
- *   [+changed, +length)          not touched by the flow
+ *   [+changed, +length)          not touched by the flow (but see
+ *                                sgx2_trim_and_remove(3): after an answer
+ *                                it cannot resolve, TRIM pages of unknown
+ *                                acceptance, for a resume)
  * sgx2_add_tcs(): changed = TCS (MODIFIED), mapped (<= changed) = mprotected
  * RW, accepted (<= mapped) = accepted, a usable TCS.
  * sgx2_restrict_and_accept(): changed = restricted (PR set), accepted
