@@ -87,7 +87,9 @@ int sgx2_enclave_new(struct sgx2_enclave **out, int fd, uint64_t base,
 
 /**
  * sgx2_enclave_free() - release a handle (NULL is accepted)
- * @encl: the handle; no call on it may be in progress
+ * @encl: the handle; no call on it may be in progress, in any thread, or
+ *        start afterwards: a flow whose callback is running is a call in
+ *        progress, so a callback must not free its flow's handle
  *
  * The enclave file descriptor stays open: it belongs to the caller.
  */
@@ -107,7 +109,10 @@ void sgx2_enclave_free(struct sgx2_enclave *encl);
  * that follows progress is issued at once; each further retry in a row
  * without progress sleeps first, backoff_min_us doubling up to
  * backoff_max_us. After max_retries retries in a row without progress the
- * call gives up with the last transient errno.
+ * call gives up with the last transient errno. When sgx2_trim_and_remove()
+ * and its resume remove pages the enclave has accepted, EPERM is retried
+ * too, at most 3 times in a row: REMOVE_PAGES also answers it when its
+ * probe of an accepted page fails.
  */
 struct sgx2_options {
 	uint64_t chunk_bytes;	 /* max bytes per ioctl; 0: whole range */
@@ -220,8 +225,9 @@ struct sgx2_report {
  * Common to all three. @opts may be NULL (the handle's options); @report
  * may be NULL. Checked before any ioctl is issued, with nothing changed:
  * -EINVAL for a NULL @encl, bad options, an @offset or @length that is not
- * page aligned, or a zero @length; -EOVERFLOW when @offset + @length wraps;
- * -ERANGE when the range runs past a known enclave size.
+ * page aligned, or a zero @length; -EOVERFLOW when @offset + @length wraps,
+ * or base + @offset + @length passes 2^64 (only possible with a size of
+ * 0); -ERANGE when the range runs past a known enclave size.
  *
  * After that, the errno the kernel gave for the page where the call
  * stopped, once retries are spent where the failure is transient:
@@ -313,7 +319,9 @@ struct sgx2_flow_report;
  *
  * @progress, optional, is called between chunks (see chunk_bytes) with the
  * report so far; returning non-zero cancels the flow there (-ECANCELED).
- * Both get @arg. No library lock is held while either runs.
+ * Both get @arg. No library lock is held while either runs: they may call
+ * libsgx2, on the same handle too, except sgx2_enclave_free() of that
+ * handle (the flow running them is a call in progress on it).
  */
 struct sgx2_callbacks {
 	int64_t (*accept)(void *arg, uint64_t addr, uint64_t length,
@@ -339,7 +347,10 @@ struct sgx2_callbacks {
  *   [offset, +removed)           removed: no page (a later access EAUGs)
  *   [+removed, +accepted)        TRIM and accepted, not yet removed
  *   [+accepted, +changed)        TRIM, not accepted: inaccessible
- *   [+changed, +length)          not touched by the flow
+ *   [+changed, +length)          not touched by the flow (but see
+ *                                sgx2_trim_and_remove(3): after an answer
+ *                                it cannot resolve, TRIM pages of unknown
+ *                                acceptance, for a resume)
  * sgx2_add_tcs(): changed = TCS (MODIFIED), mapped (<= changed) = mprotected
  * RW, accepted (<= mapped) = accepted, a usable TCS.
  * sgx2_restrict_and_accept(): changed = restricted (PR set), accepted
@@ -382,8 +393,9 @@ struct sgx2_flow_report {
  * finished what it could. Errors: those of the range operations and of
  * mmap()/mprotect(); the accept callback's negative errno; -EIO when it
  * accepted only part of a range; -EPROTO when it returned a count outside
- * the range or not page aligned (its pages' acceptance is then unknown:
- * accepted is not advanced); -ECANCELED from @progress. The deadline
+ * the range or not page aligned (nothing it said is believed: accepted is
+ * not advanced, except by sgx2_trim_and_remove(), which asks REMOVE_PAGES
+ * which of those pages were accepted); -ECANCELED from @progress. The deadline
  * (timeout_ns) stops new work; after a failure, the steps that finish
  * what was already trimmed still run, so they may pass it.
  */
@@ -427,11 +439,18 @@ int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
  * than the report says (a progress snapshot lags by the chunk in flight;
  * zero counters know nothing): there, pages the kernel reports as already
  * TRIM are checked and finished one by one, and pages it reports as absent
- * (EFAULT without an SGX code; the kernel gives the same answer for a page
- * it fails to reload from swap) count as removed. The cost of that recovery
- * is bounded by chunk_bytes. Below `changed` the counters must be exact,
- * as the library's own reports are. A page that is PENDING or MODIFIED for
- * another reason stops the flow with -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
+ * (EFAULT without an SGX code, from MODIFY_TYPES and then twice from
+ * REMOVE_PAGES; the kernel gives the same answer for a page it fails to
+ * reload from swap) count as removed. No single refusal decides a TRIM
+ * page's state: where REMOVE_PAGES answers EPERM (not accepted, or its
+ * probe failed) and EACCEPT then refuses the page (accepted already),
+ * REMOVE_PAGES is asked again; a page neither takes is left past
+ * `changed`, and the flow stops there with -EIO. The cost of that recovery is bounded by chunk_bytes. Below
+ * `changed` the counters must be exact, as the library's own reports are;
+ * a page there that EACCEPT refuses is asked about with REMOVE_PAGES too,
+ * so a report that calls an accepted page unaccepted still finishes. A
+ * page that is PENDING or MODIFIED for another reason stops the flow with
+ * -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
  *
  * Return: 0 once the whole range is removed, or a negative errno; -EINVAL
  * also for counters out of order, beyond length or not page aligned.
@@ -482,8 +501,12 @@ int sgx2_add_tcs(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  * @report: the report, or NULL
  *
  * Return: 0 or a negative errno; -EINVAL for bad @perms or @flags, or a
- * TCS or TRIM page; -EACCES from mprotect() for permissions beyond what
- * the kernel allows the pages.
+ * TCS or TRIM page; -EIO at SGX2_STEP_ACCEPT for @perms with a permission
+ * a page lacks (EMODPR keeps only those it has, so EACCEPT with @perms
+ * refuses the page, which stays restricted to them, PR set); -EACCES from
+ * mprotect(), with SGX2_FLOW_MPROTECT, when the kernel's maximum
+ * protection of a page lacks one of @perms that its EPCM has (added with
+ * EMODPE), or the enclave fd is not open for writing and @perms has W.
  */
 int sgx2_restrict_and_accept(struct sgx2_enclave *encl, uint64_t offset,
 			     uint64_t length, uint64_t perms,
@@ -548,7 +571,11 @@ int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  * @caps: where the SGX2_CAP_* bits found are stored, or NULL
  *
  * Asks the driver with one zero-length SGX_IOC_ENCLAVE_REMOVE_PAGES, which
- * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX.
+ * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX. When
+ * that gives ENOTTY on a given @fd, an SGX_IOC_ENCLAVE_PROVISION naming no
+ * open file (EINVAL from any SGX driver, ENOTTY elsewhere) tells whether
+ * @fd is an enclave at all: SGX2_CAP_DEVICE is set only when it is, or
+ * when the probe opened the device itself.
  *
  * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open(),
  * -EAGAIN once the retries are spent) without an SGX device; -ENOTTY on a kernel without the EDMM ioctls

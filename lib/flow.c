@@ -109,8 +109,12 @@ int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
 		   : 0;
 }
 
-/* Have the enclave accept [accepted, end); believe only a count that fits. */
-int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
+/*
+ * Have the enclave accept [accepted, end); believe only a count that fits.
+ * 0, or the failure, not yet recorded: the callback's errno, -EIO when it
+ * accepted only part, -EPROTO for an answer it cannot have meant.
+ */
+int sgx2__flow_try_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
 {
 	uint64_t len = end - f->r.accepted;
 	int64_t got;
@@ -124,13 +128,18 @@ int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
 	if (SGX2__TRACING(&f->call))
 		sgx2__trace_accept(f, len, secinfo, got);
 	if (got < 0 && got >= -4095)
-		return sgx2__flow_fail(f, (int)got, SGX2_STEP_ACCEPT);
+		return (int)got;
 	if (got < 0 || (uint64_t)got > len || got % SGX2_PAGE_SIZE)
-		return sgx2__flow_fail(f, -EPROTO, SGX2_STEP_ACCEPT);
+		return -EPROTO;
 	f->r.accepted += (uint64_t)got;
-	if ((uint64_t)got < len)
-		return sgx2__flow_fail(f, -EIO, SGX2_STEP_ACCEPT);
-	return 0;
+	return (uint64_t)got < len ? -EIO : 0;
+}
+
+int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
+{
+	int err = sgx2__flow_try_accept(f, end, secinfo);
+
+	return err ? sgx2__flow_fail(f, err, SGX2_STEP_ACCEPT) : 0;
 }
 
 /* mmap() or mprotect() [mapped, end) of the enclave's own mapping. */

@@ -130,6 +130,7 @@ int sgx2__flow_fail(struct sgx2__flow *f, int err, uint32_t step);
 int sgx2__flow_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end);
 int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
 		     uint64_t *counter, uint64_t end);
+int sgx2__flow_try_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
 int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
 
 /* trace.c: the flows' step lines (only when tracing). */
@@ -149,8 +150,13 @@ int sgx2__prefault(int zero_fd, uint64_t addr, uint64_t length, uint64_t *done);
 /* ioctl.c: the only caller of ioctl(), and the only place that retries. */
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		 uint64_t length, uint64_t arg, uint64_t *done);
+int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
+			  uint64_t length, uint64_t *done);
+int sgx2__remove_absent(struct sgx2__call *call, uint64_t offset,
+			uint64_t length, uint64_t *done);
 int sgx2__deadline_passed(const struct sgx2__call *call);
 int sgx2__probe_ioctl(int fd);
+int sgx2__probe_enclave(int fd);
 int sgx2__open_device(void);
 
 /*
