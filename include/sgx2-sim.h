@@ -290,6 +290,26 @@ struct sgx2_sim_layout {
 int sgx2_sim_enclave_create(const struct sgx2_sim_layout *layout, int *fd,
 			    uint64_t *base);
 
+#define SGX2_SIM_MRENCLAVE_SIZE 32u
+
+/**
+ * sgx2_sim_skip_signature() - let EINIT accept an enclave without a signer
+ * @fd:        the enclave, created and not initialised
+ * @mrenclave: where the MRENCLAVE measured so far is stored, or NULL
+ *
+ * For a tool that rebuilds an enclave with SGX_IOC_ENCLAVE_CREATE and
+ * ADD_PAGES but has neither its pages' contents nor its signer's key
+ * (sgx2-replay(1) replaying a recorded trace): the enclave's next EINIT
+ * skips the signature check and makes its others (the SIGSTRUCT's header,
+ * the measurement against its ENCLAVEHASH, the attributes), as for the
+ * enclaves sgx2_sim_enclave_create() builds. Call it after the last
+ * ADD_PAGES and put @mrenclave into the SIGSTRUCT's ENCLAVEHASH.
+ *
+ * Return: 0; -EINVAL for an enclave not created or already initialised;
+ * -EBADF; -ENOTTY.
+ */
+int sgx2_sim_skip_signature(int fd, uint8_t mrenclave[SGX2_SIM_MRENCLAVE_SIZE]);
+
 /**
  * sgx2_sim_enclave_destroy() - unmap an enclave's range and close @fd
  * @fd: the enclave

@@ -126,7 +126,9 @@ int sgx2_enclave_new(struct sgx2_enclave **out, int fd, uint64_t base,
 
 /**
  * sgx2_enclave_free() - release a handle (NULL is accepted)
- * @encl: the handle; no call on it may be in progress
+ * @encl: the handle; no call on it may be in progress, in any thread, or
+ *        start afterwards: a flow whose callback is running is a call in
+ *        progress, so a callback must not free its flow's handle
  *
  * The enclave file descriptor stays open: it belongs to the caller.
  */
@@ -146,7 +148,10 @@ void sgx2_enclave_free(struct sgx2_enclave *encl);
  * that follows progress is issued at once; each further retry in a row
  * without progress sleeps first, backoff_min_us doubling up to
  * backoff_max_us. After max_retries retries in a row without progress the
- * call gives up with the last transient errno.
+ * call gives up with the last transient errno. When sgx2_trim_and_remove()
+ * and its resume remove pages the enclave has accepted, EPERM is retried
+ * too, at most 3 times in a row: REMOVE_PAGES also answers it when its
+ * probe of an accepted page fails.
  */
 struct sgx2_options {
 	uint64_t chunk_bytes;	 /* max bytes per ioctl; 0: whole range */
@@ -186,6 +191,47 @@ int sgx2_enclave_set_options(struct sgx2_enclave *encl,
 			     const struct sgx2_options *opts);
 
 /* ------------------------------------------------------------------ */
+/* Tracing: what the library asked the kernel, and what it answered   */
+/* ------------------------------------------------------------------ */
+
+/* Kinds of trace lines (bits of @kinds). */
+#define SGX2_LOG_IOCTL 0x1u /* one line per ioctl: answer, decision, time */
+#define SGX2_LOG_STEP 0x2u  /* one line per flow step: begin, mapping, */
+			    /* accept callback, end */
+#define SGX2_LOG_ALL (SGX2_LOG_IOCTL | SGX2_LOG_STEP)
+
+/*
+ * Receives one trace line: @kind is SGX2_LOG_IOCTL or SGX2_LOG_STEP, @line
+ * is NUL-terminated, has no newline and is valid only during the call. It
+ * runs on the thread that made the library call, with no library lock
+ * held; it may change errno (the library restores it).
+ */
+typedef void (*sgx2_log_fn)(void *data, unsigned int kind, const char *line);
+
+/**
+ * sgx2_enclave_set_log_fn() - trace a handle's ioctls and flow steps
+ * @encl:  the handle
+ * @fn:    called with each line; NULL: the default, which writes the line
+ *         and a newline to standard error with one write(2)
+ * @data:  passed to @fn
+ * @kinds: the SGX2_LOG_* bits to trace; 0 turns tracing off
+ *
+ * Tracing is off unless asked for, and then costs one branch per ioctl.
+ * A new handle starts as the environment variable LIBSGX2_TRACE says
+ * when sgx2_enclave_new() makes it: unset, empty or "0", off; "ioctl",
+ * SGX2_LOG_IOCTL; any other value ("1"), SGX2_LOG_ALL; to standard error.
+ * This call replaces that, for this handle, for good: each line goes to
+ * one place. sgx2_probe() has no handle and follows the variable. Calls
+ * read the setting without a lock, so each one is kept until
+ * sgx2_enclave_free(): set it once or rarely.
+ *
+ * Return: 0; -EINVAL for a NULL @encl or unknown bits in @kinds; -ENOMEM
+ * (nothing is changed on error).
+ */
+int sgx2_enclave_set_log_fn(struct sgx2_enclave *encl, sgx2_log_fn fn,
+			    void *data, unsigned int kinds);
+
+/* ------------------------------------------------------------------ */
 /* The report: what a call did, page-exact                            */
 /* ------------------------------------------------------------------ */
 
@@ -218,8 +264,9 @@ struct sgx2_report {
  * Common to all three. @opts may be NULL (the handle's options); @report
  * may be NULL. Checked before any ioctl is issued, with nothing changed:
  * -EINVAL for a NULL @encl, bad options, an @offset or @length that is not
- * page aligned, or a zero @length; -EOVERFLOW when @offset + @length wraps;
- * -ERANGE when the range runs past a known enclave size.
+ * page aligned, or a zero @length; -EOVERFLOW when @offset + @length wraps,
+ * or base + @offset + @length passes 2^64 (only possible with a size of
+ * 0); -ERANGE when the range runs past a known enclave size.
  *
  * After that, the errno the kernel gave for the page where the call
  * stopped, once retries are spent where the failure is transient:
@@ -312,8 +359,10 @@ struct sgx2_flow_report;
  * @progress, optional, is called after each chunk (see chunk_bytes) the
  * flow completed, the last one included, with the report so far;
  * returning non-zero cancels the flow before the next chunk (-ECANCELED;
- * ignored after the last).
- * Both get @arg. No library lock is held while either runs.
+ * ignored after the last). Both get @arg. No library lock is held while
+ * either runs: they may call libsgx2, on the same handle too, except
+ * sgx2_enclave_free() of that handle (the flow running them is a call in
+ * progress on it).
  */
 struct sgx2_callbacks {
 	int64_t (*accept)(void *arg, uint64_t addr, uint64_t length,
@@ -349,7 +398,10 @@ const char *sgx2_step_name(unsigned int step);
  *   [offset, +removed)           removed: no page (a later access EAUGs)
  *   [+removed, +accepted)        TRIM and accepted, not yet removed
  *   [+accepted, +changed)        TRIM, not accepted: inaccessible
- *   [+changed, +length)          not touched by the flow
+ *   [+changed, +length)          not touched by the flow (but see
+ *                                sgx2_trim_and_remove(3): after an answer
+ *                                it cannot resolve, TRIM pages of unknown
+ *                                acceptance, for a resume)
  * sgx2_add_tcs(): changed = TCS (MODIFIED), mapped (<= changed) = mprotected
  * RW, accepted (<= mapped) = accepted, a usable TCS.
  * sgx2_restrict_and_accept(): changed = restricted (PR set), accepted
@@ -392,8 +444,9 @@ struct sgx2_flow_report {
  * finished what it could. Errors: those of the range operations and of
  * mmap()/mprotect(); the accept callback's negative errno; -EIO when it
  * accepted only part of a range; -EPROTO when it returned a count outside
- * the range or not page aligned (its pages' acceptance is then unknown:
- * accepted is not advanced); -ECANCELED from @progress. The deadline
+ * the range or not page aligned (nothing it said is believed: accepted is
+ * not advanced, except by sgx2_trim_and_remove(), which asks REMOVE_PAGES
+ * which of those pages were accepted); -ECANCELED from @progress. The deadline
  * (timeout_ns) stops new work; after a failure, the steps that finish
  * what was already trimmed still run, so they may pass it.
  */
@@ -437,11 +490,18 @@ int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
  * than the report says (a progress snapshot lags by the chunk in flight;
  * zero counters know nothing): there, pages the kernel reports as already
  * TRIM are checked and finished one by one, and pages it reports as absent
- * (EFAULT without an SGX code; the kernel gives the same answer for a page
- * it fails to reload from swap) count as removed. The cost of that recovery
- * is bounded by chunk_bytes. Below `changed` the counters must be exact,
- * as the library's own reports are. A page that is PENDING or MODIFIED for
- * another reason stops the flow with -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
+ * (EFAULT without an SGX code, from MODIFY_TYPES and then twice from
+ * REMOVE_PAGES; the kernel gives the same answer for a page it fails to
+ * reload from swap) count as removed. No single refusal decides a TRIM
+ * page's state: where REMOVE_PAGES answers EPERM (not accepted, or its
+ * probe failed) and EACCEPT then refuses the page (accepted already),
+ * REMOVE_PAGES is asked again; a page neither takes is left past
+ * `changed`, and the flow stops there with -EIO. The cost of that recovery is bounded by chunk_bytes. Below
+ * `changed` the counters must be exact, as the library's own reports are;
+ * a page there that EACCEPT refuses is asked about with REMOVE_PAGES too,
+ * so a report that calls an accepted page unaccepted still finishes. A
+ * page that is PENDING or MODIFIED for another reason stops the flow with
+ * -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
  *
  * Return: 0 once the whole range is removed, or a negative errno; -EINVAL
  * also for counters out of order, beyond length or not page aligned.
@@ -492,8 +552,12 @@ int sgx2_add_tcs(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  * @report: the report, or NULL
  *
  * Return: 0 or a negative errno; -EINVAL for bad @perms or @flags, or a
- * TCS or TRIM page; -EACCES from mprotect() for permissions beyond what
- * the kernel allows the pages.
+ * TCS or TRIM page; -EIO at SGX2_STEP_ACCEPT for @perms with a permission
+ * a page lacks (EMODPR keeps only those it has, so EACCEPT with @perms
+ * refuses the page, which stays restricted to them, PR set); -EACCES from
+ * mprotect(), with SGX2_FLOW_MPROTECT, when the kernel's maximum
+ * protection of a page lacks one of @perms that its EPCM has (added with
+ * EMODPE), or the enclave fd is not open for writing and @perms has W.
  */
 int sgx2_restrict_and_accept(struct sgx2_enclave *encl, uint64_t offset,
 			     uint64_t length, uint64_t perms,
@@ -558,7 +622,11 @@ int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  * @caps: where the SGX2_CAP_* bits found are stored, or NULL
  *
  * Asks the driver with one zero-length SGX_IOC_ENCLAVE_REMOVE_PAGES, which
- * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX.
+ * changes nothing, and reads CPUID leaf 0x12 where the CPU has SGX. When
+ * that gives ENOTTY on a given @fd, an SGX_IOC_ENCLAVE_PROVISION naming no
+ * open file (EINVAL from any SGX driver, ENOTTY elsewhere) tells whether
+ * @fd is an enclave at all: SGX2_CAP_DEVICE is set only when it is, or
+ * when the probe opened the device itself.
  *
  * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open(),
  * -EAGAIN once the retries are spent) without an SGX device; -ENOTTY on a kernel without the EDMM ioctls

@@ -55,6 +55,7 @@ SGX2_EXPORT int sgx2_enclave_new(struct sgx2_enclave **out, int fd,
 	encl->size = size;
 	atomic_init(&encl->lock, 0);
 	atomic_init(&encl->opts, &sgx2__default_options);
+	atomic_init(&encl->log, sgx2__log_env());
 	atomic_init(&encl->zero_fd, -1);
 	*out = encl;
 	return 0;
@@ -75,6 +76,7 @@ SGX2_EXPORT void sgx2_enclave_free(struct sgx2_enclave *encl)
 		encl->retired = b->next;
 		free(b);
 	}
+	sgx2__log_free(encl->log_retired);
 	free(encl);
 }
 

@@ -3,7 +3,16 @@
  * Page removal: MODIFY_TYPES(TRIM), EACCEPT, REMOVE_PAGES. TRIM cannot be
  * undone, so whatever stops the flow, it first accepts what it trimmed and
  * removes what was accepted. The report's three counters are prefixes:
- * removed <= accepted <= changed (trimmed).
+ * removed <= accepted <= changed (trimmed), exact below changed.
+ *
+ * Two answers prove the state of a TRIM page: REMOVE_PAGES removing it
+ * (it was accepted) and EACCEPT accepting it (it was not). Their refusals
+ * prove nothing alone: REMOVE_PAGES answers EPERM for a page not accepted
+ * and also when its EMODPR probe fails on an accepted one; EACCEPT refuses
+ * a page already accepted as it refuses one it will not take. So where a
+ * page's acceptance is in doubt, a refusal from one sends the flow to the
+ * other, and a page neither can place is left at `changed` or after it,
+ * where a resume asks again.
  */
 #include <errno.h>
 
@@ -11,12 +20,98 @@
 
 #define PAGE SGX2_PAGE_SIZE
 
-/* Accept what is trimmed, then remove what is accepted. */
-static void finish(struct sgx2__flow *f)
+/*
+ * A removal in progress. [accepted, unsure) are TRIM pages that may have
+ * been accepted although the counters say not: a resume's input (a report
+ * saved by an older release, or made by hand) or a page the kernel's
+ * answers left in doubt. Where EACCEPT refuses one, REMOVE_PAGES is asked.
+ */
+struct removal {
+	struct sgx2__flow f;
+	uint64_t unsure;
+};
+
+/* REMOVE_PAGES [removed, accepted): pages the enclave accepted. */
+static void remove_accepted(struct removal *rm)
 {
-	sgx2__flow_accept(f, f->r.changed, SGX2_ACCEPT_TRIM);
-	sgx2__flow_ioctl(f, SGX2__REMOVE_PAGES, 0, &f->r.removed,
-			 f->r.accepted);
+	struct sgx2__flow *f = &rm->f;
+	uint64_t done;
+	int err;
+
+	if (f->r.removed >= f->r.accepted)
+		return;
+	err = sgx2__remove_accepted(&f->call, f->r.offset + f->r.removed,
+				    f->r.accepted - f->r.removed, &done);
+	f->r.removed += done;
+	if (err)
+		sgx2__flow_fail(f, err, SGX2_STEP_REMOVE);
+}
+
+/*
+ * Which of the TRIM pages [removed, changed) were accepted, when the
+ * enclave's answer cannot say: REMOVE_PAGES takes them from the first on
+ * and stops at the first that is not (EPERM, asked again in case its
+ * probe failed), which, since the enclave accepts in order, is where the
+ * accepted ones end. Returns 1 when it could tell, 0 when it could not:
+ * the pages from accepted on are then left past changed, for a resume.
+ * With @trust_none (the callback broke its contract) no refusal is
+ * believed: whatever REMOVE_PAGES did not take is left past changed.
+ */
+static int find_accepted(struct removal *rm, int trust_none)
+{
+	struct sgx2__flow *f = &rm->f;
+	uint64_t claimed = f->r.accepted, done;
+	int err;
+
+	err = sgx2__remove_accepted(&f->call, f->r.offset + f->r.removed,
+				    f->r.changed - f->r.removed, &done);
+	f->r.removed += done;
+	if (f->r.removed > f->r.accepted)
+		f->r.accepted = f->r.removed;
+	if (!err || (err == -EPERM && f->r.removed >= claimed && !trust_none))
+		return 1;
+	if (err != -EPERM || f->r.removed < claimed)
+		sgx2__flow_fail(f, err, SGX2_STEP_REMOVE);
+	f->r.changed = f->r.accepted;
+	if (rm->unsure > f->r.changed)
+		rm->unsure = f->r.changed;
+	return 0;
+}
+
+/*
+ * Accept what is trimmed, then remove what is accepted. A page EACCEPT
+ * refuses is not accepted, unless it was in doubt: then it may be
+ * accepted already, and REMOVE_PAGES is asked. After -EPROTO nothing the
+ * callback said is believed: REMOVE_PAGES is asked, and the callback is
+ * not called again.
+ */
+static void finish(struct removal *rm)
+{
+	struct sgx2__flow *f = &rm->f;
+
+	for (;;) {
+		int err = sgx2__flow_try_accept(f, f->r.changed,
+						SGX2_ACCEPT_TRIM);
+		uint64_t refused = f->r.accepted;
+
+		if (!(err == -EPROTO ||
+		      (err == -EIO && refused < rm->unsure))) {
+			if (err)
+				sgx2__flow_fail(f, err, SGX2_STEP_ACCEPT);
+			remove_accepted(rm);
+			return;
+		}
+		if (err == -EPROTO)
+			sgx2__flow_fail(f, err, SGX2_STEP_ACCEPT);
+		if (!find_accepted(rm, err == -EPROTO) || err == -EPROTO)
+			return;
+		if (f->r.accepted == refused) {
+			/* Not accepted: the enclave does refuse it. */
+			sgx2__flow_fail(f, err, SGX2_STEP_ACCEPT);
+			return;
+		}
+		/* It was accepted already: go on with the pages after. */
+	}
 }
 
 /* Everything up to @to is gone: no page is there any more. */
@@ -27,17 +122,17 @@ static void gone_up_to(struct sgx2__flow *f, uint64_t to)
 
 /*
  * EFAULT without an SGX code from MODIFY_TYPES at @q: no page there, or
- * one the kernel failed on (ETRACK after EMODT, an ENCLS fault), which
- * stays REG to the kernel. REMOVE_PAGES on that one page tells them
- * apart: EFAULT again for no page, EPERM for a page that is still there.
+ * one the kernel failed on (ETRACK after EMODT, an ENCLS fault, a reload),
+ * which stays REG to the kernel. REMOVE_PAGES on that one page tells them
+ * apart: EFAULT again (asked twice: a load can fail) for no page, EPERM
+ * for a page that is still there.
  */
 static void absent_or_fail(struct sgx2__flow *f, uint64_t q)
 {
 	uint64_t done;
 	int err;
 
-	err = sgx2__submit(&f->call, SGX2__REMOVE_PAGES, f->r.offset + q, PAGE,
-			   0, &done);
+	err = sgx2__remove_absent(&f->call, f->r.offset + q, PAGE, &done);
 	if (!err || (err == -EFAULT && !f->call.sgx_result)) {
 		gone_up_to(f, q + PAGE);
 		return;
@@ -52,13 +147,16 @@ static void absent_or_fail(struct sgx2__flow *f, uint64_t q)
  * the kernel's answer classifies q: EFAULT without an SGX code, perhaps no
  * page there (already removed); EINVAL, already TRIM (the only transition
  * to TRIM the kernel refuses). A TRIM page is either accepted, and
- * REMOVE_PAGES takes it with its accepted followers, or not (EPERM), and
- * is accepted on its own: pages past it may be absent, and EACCEPT on an
- * absent, mapped page would add one.
+ * REMOVE_PAGES takes it with its accepted followers, or not (EPERM, or
+ * the probe failed on it), and EACCEPT is asked about it alone: pages
+ * past it may be absent, and EACCEPT on an absent, mapped page would add
+ * one. A page REMOVE_PAGES stops at past q is for the next round's
+ * MODIFY_TYPES to classify.
  */
-static void recover(struct sgx2__flow *f, int err, uint64_t end)
+static void recover(struct removal *rm, int err, uint64_t end)
 {
-	uint64_t q = f->r.changed, done = q;
+	struct sgx2__flow *f = &rm->f;
+	uint64_t q = f->r.changed, done;
 
 	if (err == -EFAULT) {
 		absent_or_fail(f, q);
@@ -66,25 +164,27 @@ static void recover(struct sgx2__flow *f, int err, uint64_t end)
 	}
 	err = sgx2__submit(&f->call, SGX2__REMOVE_PAGES, f->r.offset + q,
 			   end - q, 0, &done);
-	done += q;
-	gone_up_to(f, done);
-	if (!err || done == end)
+	gone_up_to(f, q + done);
+	if (!err || q + done == end)
 		return; /* nothing left in the chunk to classify */
-	if (err == -EPERM && done == q) {
-		f->r.changed = q + PAGE;
-		finish(f);
-	} else if (err == -EFAULT && !f->call.sgx_result) {
-		/* REMOVE_PAGES has no ETRACK and no ENCLS fault to report:
-		 * EFAULT is no page (or one the kernel cannot reload). */
-		gone_up_to(f, done + PAGE);
-	} else if (err == -EINVAL && done == q) {
+	if (done && (err == -EPERM || (err == -EFAULT && !f->call.sgx_result)))
+		return; /* the next round asks about that page */
+	if (err == -EPERM) {
+		f->r.changed = rm->unsure = q + PAGE;
+		finish(rm);
+		/* Neither the enclave nor the kernel would take it: its state
+		 * is not known, and left past changed. */
+		if (f->r.accepted == q)
+			f->r.changed = q;
+	} else if (err == -EINVAL && !done) {
 		/* Both refused the range itself (e.g. not initialised): the
 		 * trim's EINVAL never meant "already TRIM". */
 		sgx2__flow_fail(f, err, SGX2_STEP_MODIFY);
-	} else if (err != -EPERM) {
+	} else {
+		/* EFAULT here contradicts the trim's EINVAL: a page the
+		 * kernel failed to reload, say. Left for a resume. */
 		sgx2__flow_fail(f, err, SGX2_STEP_REMOVE);
 	}
-	/* EPERM past q: the next round classifies that page. */
 }
 
 static int recoverable(const struct sgx2__flow *f, int err)
@@ -92,12 +192,13 @@ static int recoverable(const struct sgx2__flow *f, int err)
 	return err == -EINVAL || (err == -EFAULT && !f->call.sgx_result);
 }
 
-static void remove_range(struct sgx2__flow *f, int resuming)
+static void remove_range(struct removal *rm, int resuming)
 {
+	struct sgx2__flow *f = &rm->f;
 	uint64_t end;
 	int err;
 
-	finish(f); /* what an earlier call left trimmed or accepted */
+	finish(rm); /* what an earlier call left trimmed or accepted */
 	while (sgx2__flow_chunk(f, f->r.changed, &end)) {
 		uint64_t done;
 
@@ -108,9 +209,9 @@ static void remove_range(struct sgx2__flow *f, int resuming)
 		f->r.changed += done;
 		if (err && !(resuming && recoverable(f, err)))
 			sgx2__flow_fail(f, err, SGX2_STEP_MODIFY);
-		finish(f);
+		finish(rm);
 		if (err && !f->r.error && f->r.changed < end)
-			recover(f, err, end);
+			recover(rm, err, end);
 	}
 }
 
@@ -120,11 +221,11 @@ SGX2_EXPORT int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
 				     const struct sgx2_options *opts,
 				     struct sgx2_flow_report *report)
 {
-	struct sgx2__flow f;
+	struct removal rm = { .unsure = 0 };
 
-	if (!sgx2__flow_begin(&f, encl, offset, length, cb, opts, 1))
-		remove_range(&f, 0);
-	return sgx2__flow_end(&f, report);
+	if (!sgx2__flow_begin(&rm.f, encl, offset, length, cb, opts, 1))
+		remove_range(&rm, 0);
+	return sgx2__flow_end(&rm.f, report);
 }
 
 SGX2_EXPORT int sgx2_trim_and_remove_resume(struct sgx2_enclave *encl,
@@ -133,7 +234,7 @@ SGX2_EXPORT int sgx2_trim_and_remove_resume(struct sgx2_enclave *encl,
 					    struct sgx2_flow_report *report)
 {
 	struct sgx2_flow_report in;
-	struct sgx2__flow f;
+	struct removal rm;
 	int ordered, err;
 
 	if (!report)
@@ -142,16 +243,18 @@ SGX2_EXPORT int sgx2_trim_and_remove_resume(struct sgx2_enclave *encl,
 	ordered = in.removed <= in.accepted && in.accepted <= in.changed &&
 		  in.changed <= in.length &&
 		  !((in.removed | in.accepted | in.changed) % PAGE);
-	err = sgx2__flow_begin(&f, encl, in.offset, in.length, cb, opts,
+	err = sgx2__flow_begin(&rm.f, encl, in.offset, in.length, cb, opts,
 			       ordered);
 	if (err) {
 		/* Refused: the caller's counters stay as they were. */
 		report->error = err;
 		return err;
 	}
-	f.r.changed = in.changed;
-	f.r.accepted = in.accepted;
-	f.r.removed = in.removed;
-	remove_range(&f, 1);
-	return sgx2__flow_end(&f, report);
+	rm.f.r.changed = in.changed;
+	rm.f.r.accepted = in.accepted;
+	rm.f.r.removed = in.removed;
+	/* An accepted page the report calls unaccepted is found out. */
+	rm.unsure = in.changed;
+	remove_range(&rm, 1);
+	return sgx2__flow_end(&rm.f, report);
 }

@@ -36,6 +36,8 @@ int sgx2__flow_begin(struct sgx2__flow *f, struct sgx2_enclave *encl,
 	if (!err && !args_ok)
 		err = -EINVAL;
 	f->r.error = err;
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_flow_begin(f);
 	return err;
 }
 
@@ -43,6 +45,8 @@ int sgx2__flow_end(struct sgx2__flow *f, struct sgx2_flow_report *report)
 {
 	f->r.ioctls = f->call.ioctls;
 	f->r.retries = f->call.retries;
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_flow_end(f);
 	if (report)
 		*report = f->r;
 	errno = f->saved_errno; /* whatever the callbacks did to it */
@@ -112,8 +116,12 @@ int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
 		   : 0;
 }
 
-/* Have the enclave accept [accepted, end); believe only a count that fits. */
-int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
+/*
+ * Have the enclave accept [accepted, end); believe only a count that fits.
+ * 0, or the failure, not yet recorded: the callback's errno, -EIO when it
+ * accepted only part, -EPROTO for an answer it cannot have meant.
+ */
+int sgx2__flow_try_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
 {
 	uint64_t len = end - f->r.accepted;
 	int64_t got;
@@ -124,14 +132,21 @@ int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
 	got = f->cb->accept(f->cb->arg,
 			    f->call.encl->base + f->r.offset + f->r.accepted,
 			    len, secinfo);
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_accept(f, len, secinfo, got);
 	if (got < 0 && got >= -4095)
-		return sgx2__flow_fail(f, (int)got, SGX2_STEP_ACCEPT);
+		return (int)got;
 	if (got < 0 || (uint64_t)got > len || got % SGX2_PAGE_SIZE)
-		return sgx2__flow_fail(f, -EPROTO, SGX2_STEP_ACCEPT);
+		return -EPROTO;
 	f->r.accepted += (uint64_t)got;
-	if ((uint64_t)got < len)
-		return sgx2__flow_fail(f, -EIO, SGX2_STEP_ACCEPT);
-	return 0;
+	return (uint64_t)got < len ? -EIO : 0;
+}
+
+int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo)
+{
+	int err = sgx2__flow_try_accept(f, end, secinfo);
+
+	return err ? sgx2__flow_fail(f, err, SGX2_STEP_ACCEPT) : 0;
 }
 
 /* mmap() or mprotect() [mapped, end) of the enclave's own mapping. */
@@ -154,6 +169,8 @@ static int flow_map(struct sgx2__flow *f, uint64_t end, int prot, int map)
 	} else if (mprotect(addr, len, prot)) {
 		err = -errno;
 	}
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_map(f, map, off, len, prot, err);
 	if (err)
 		return sgx2__flow_fail(f, err, SGX2_STEP_MAP);
 	f->r.mapped = end;
@@ -221,6 +238,9 @@ static int flow_prefault(struct sgx2__flow *f, int zero_fd)
 		return 0;
 	err = sgx2__prefault(zero_fd, f->call.encl->base + f->r.offset + from,
 			     f->r.mapped - from, &done);
+	if (SGX2__TRACING(&f->call))
+		sgx2__trace_prefault(f, f->r.offset + from, f->r.mapped - from,
+				     done, err);
 	f->r.changed += done;
 	return err ? sgx2__flow_fail(f, err, SGX2_STEP_PREFAULT) : 0;
 }

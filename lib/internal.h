@@ -18,6 +18,14 @@ struct sgx2__options_block {
 	struct sgx2_options opts;
 };
 
+/* A trace destination (trace.c): immutable once published. */
+struct sgx2__log {
+	struct sgx2__log *next; /* retired, freed with the handle */
+	sgx2_log_fn fn;		/* never NULL */
+	void *data;
+	unsigned int kinds; /* SGX2_LOG_*, never 0: no block means off */
+};
+
 struct sgx2_enclave {
 	int fd;
 	uint64_t base;
@@ -27,6 +35,9 @@ struct sgx2_enclave {
 	 * new immutable block and keeps the old ones until the handle goes. */
 	_Atomic(const struct sgx2_options *) opts;
 	struct sgx2__options_block *retired;
+	/* Tracing: NULL when off (the one branch an ioctl pays for it). */
+	_Atomic(const struct sgx2__log *) log;
+	struct sgx2__log *log_retired;
 	atomic_int zero_fd; /* /dev/zero for the pre-fault, or -1: prefault.c */
 };
 
@@ -65,7 +76,10 @@ struct sgx2__call {
 	struct timespec deadline;	 /* valid when opts.timeout_ns != 0 */
 	uint32_t ioctls;
 	uint32_t retries;
-	uint64_t sgx_result; /* `result` of the last ioctl */
+	uint64_t sgx_result;	     /* `result` of the last ioctl */
+	const struct sgx2__log *log; /* the handle's, NULL: not tracing */
+	uint64_t trace_ns;	     /* when tracing: the last trace point, */
+	uint64_t slept_ns;	     /* and the backoff slept since */
 };
 
 /* enclave.c */
@@ -81,8 +95,10 @@ static inline int sgx2__call_begin(struct sgx2__call *call,
 	call->ioctls = call->retries = 0;
 	call->sgx_result = 0;
 	call->opts = &sgx2__default_options;
+	call->log = NULL;
 	if (!encl || (opts && sgx2__options_check(opts)))
 		return -EINVAL;
+	call->log = atomic_load_explicit(&encl->log, memory_order_acquire);
 	call->opts =
 		opts ? opts
 		     : atomic_load_explicit(&encl->opts, memory_order_acquire);
@@ -114,7 +130,18 @@ int sgx2__flow_fail(struct sgx2__flow *f, int err, uint32_t step);
 int sgx2__flow_chunk(struct sgx2__flow *f, uint64_t from, uint64_t *end);
 int sgx2__flow_ioctl(struct sgx2__flow *f, enum sgx2__op op, uint64_t arg,
 		     uint64_t *counter, uint64_t end);
+int sgx2__flow_try_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
 int sgx2__flow_accept(struct sgx2__flow *f, uint64_t end, uint64_t secinfo);
+
+/* trace.c: the flows' step lines (only when tracing). */
+void sgx2__trace_flow_begin(struct sgx2__flow *f);
+void sgx2__trace_flow_end(struct sgx2__flow *f);
+void sgx2__trace_accept(struct sgx2__flow *f, uint64_t len, uint64_t secinfo,
+			int64_t got);
+void sgx2__trace_map(struct sgx2__flow *f, int map, uint64_t offset,
+		     uint64_t len, int prot, int err);
+void sgx2__trace_prefault(struct sgx2__flow *f, uint64_t offset, uint64_t len,
+			  uint64_t done, int err);
 
 /* prefault.c: the host touch that has the kernel add pages (EAUG). */
 int sgx2__zero_fd(struct sgx2_enclave *encl);
@@ -123,8 +150,55 @@ int sgx2__prefault(int zero_fd, uint64_t addr, uint64_t length, uint64_t *done);
 /* ioctl.c: the only caller of ioctl(), and the only place that retries. */
 int sgx2__submit(struct sgx2__call *call, enum sgx2__op op, uint64_t offset,
 		 uint64_t length, uint64_t arg, uint64_t *done);
+int sgx2__remove_accepted(struct sgx2__call *call, uint64_t offset,
+			  uint64_t length, uint64_t *done);
+int sgx2__remove_absent(struct sgx2__call *call, uint64_t offset,
+			uint64_t length, uint64_t *done);
 int sgx2__deadline_passed(const struct sgx2__call *call);
 int sgx2__probe_ioctl(int fd);
+int sgx2__probe_enclave(int fd);
 int sgx2__open_device(void);
+
+/*
+ * trace.c: the lines. Called only when call->log is set; each formats
+ * into a stack buffer and hands the line to the handle's function.
+ */
+const struct sgx2__log *sgx2__log_env(void);
+void sgx2__log_free(struct sgx2__log *retired);
+uint64_t sgx2__trace_now(void);
+void sgx2__trace(struct sgx2__call *call, unsigned int kind, uint64_t idle_ns,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const char *sgx2__trace_errname(int err);
+
+/* One ioctl's trace line: what was asked, answered, and decided. */
+enum sgx2__decision {
+	SGX2__DONE,
+	SGX2__FAIL,	    /* not transient */
+	SGX2__EPROTO_COUNT, /* a count outside the range */
+	SGX2__TIMEOUT,
+	SGX2__GIVE_UP, /* max_retries in a row without progress */
+	SGX2__RETRY_NOW,
+	SGX2__RETRY_BACKOFF,
+};
+
+struct sgx2__trace_io {
+	enum sgx2__op op;
+	uint64_t offset, length, arg;
+	int err;
+	uint64_t count, result;
+	enum sgx2__decision decision;
+	unsigned int streak; /* retries in a row without progress */
+};
+
+/* Out of line and cold: off, the call path keeps nothing live for them. */
+void sgx2__trace_ioctl(struct sgx2__call *call, const struct sgx2__trace_io *t)
+	__attribute__((cold));
+/* The start of a traced call's ioctls; a backoff's start (1), end (0). */
+void sgx2__trace_begin(struct sgx2__call *call) __attribute__((cold));
+void sgx2__trace_sleep(struct sgx2__call *call, int start)
+	__attribute__((cold));
+
+/* The trace test: predicted not taken, so that off costs that branch. */
+#define SGX2__TRACING(call) __builtin_expect((call)->log != NULL, 0)
 
 #endif /* SGX2_INTERNAL_H */

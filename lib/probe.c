@@ -42,23 +42,32 @@ SGX2_EXPORT int sgx2_probe(int fd, unsigned int *caps)
 			goto out;
 		}
 		fd = own;
+		found |= SGX2_CAP_DEVICE;
 	}
-	found |= SGX2_CAP_DEVICE;
 
 	/*
 	 * The driver checks SGX2 (ENODEV) before anything else, then that the
 	 * enclave is initialised and the length non-zero (EINVAL either way).
-	 * ENOTTY: the ioctl number is unknown, i.e. a kernel before 6.0.
+	 * ENOTTY: the ioctl number is unknown, i.e. a kernel before 6.0, or
+	 * not an enclave at all, which a question every SGX driver knows
+	 * tells apart. EBUSY, the retries spent, is the driver's busy bit.
 	 */
 	err = sgx2__probe_ioctl(fd);
 	switch (err) {
 	case 0:
 	case -EINVAL:
-		found |= SGX2_CAP_EDMM_IOCTLS | SGX2_CAP_SGX2;
+		found |= SGX2_CAP_DEVICE | SGX2_CAP_EDMM_IOCTLS | SGX2_CAP_SGX2;
 		err = 0;
 		break;
 	case -ENODEV:
-		found |= SGX2_CAP_EDMM_IOCTLS;
+		found |= SGX2_CAP_DEVICE | SGX2_CAP_EDMM_IOCTLS;
+		break;
+	case -ENOTTY:
+		if (own < 0 && sgx2__probe_enclave(fd) == -EINVAL)
+			found |= SGX2_CAP_DEVICE;
+		break;
+	case -EBUSY:
+		found |= SGX2_CAP_DEVICE;
 		break;
 	default:
 		break;

@@ -12,7 +12,11 @@ int sgx2__range_check(const struct sgx2_enclave *encl, uint64_t offset,
 {
 	if (offset % SGX2_PAGE_SIZE || length % SGX2_PAGE_SIZE || !length)
 		return -EINVAL;
-	if (offset + length < offset)
+	/* The range's end, as an offset and as an address (the flows hand
+	 * the callback base + offset; with the size unknown, nothing else
+	 * keeps that inside the address space). */
+	if (offset + length < offset ||
+	    encl->base + offset + length <= encl->base)
 		return -EOVERFLOW;
 	if (encl->size && offset + length > encl->size)
 		return -ERANGE;

@@ -100,13 +100,17 @@ int sim__copy_to_user(uint64_t dst, const void *src, size_t n)
 
 void sim__delay(uint64_t ns)
 {
-	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
-			       .tv_nsec = (long)(ns % 1000000000u) };
-	int saved_errno = errno;
+	struct timespec t;
 
 	if (!ns)
 		return;
-	while (nanosleep(&ts, &ts) && errno == EINTR)
+	/* Until one absolute time, however many signals come: restarting
+	 * a relative sleep adds the timer slack each time, without end. */
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_nsec += (long)(ns % 1000000000u);
+	t.tv_sec += (time_t)(ns / 1000000000u) + t.tv_nsec / 1000000000;
+	t.tv_nsec %= 1000000000;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) ==
+	       EINTR)
 		;
-	errno = saved_errno;
 }

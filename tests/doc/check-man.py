@@ -11,17 +11,19 @@
   coverage  every function declared in a public header (include/*.h;
             names with a double underscore are private helpers) has
             doc/<name>.3, or is another name of a page (doc/aliases) whose
-            NAME lists it, and so has every struct include/sgx2.h defines; every page has a well-formed .TH (the title in
-            upper case), the sections its section needs (section 1:
-            OPTIONS and EXIT STATUS too), and cross-references that exist;
-            the pages installed are exactly the pages in doc/, and the
-            aliases are installed as links beside them.
+            NAME lists it, and so has every struct include/sgx2.h defines;
+            every page has a well-formed .TH (the title in upper case), the
+            sections its section needs (a section 1 page, a program: NAME,
+            SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS and SEE ALSO), and
+            cross-references that exist; the pages installed are exactly
+            the pages in doc/, and the aliases are installed as links
+            beside them.
             A section 3 page's SYNOPSIS names the header that declares its
             function and that header's library (<sgx2.h> and -lsgx2,
             <sgx2-sim.h> and -lsgx2-sim).
-  examples  the C code of every EXAMPLE section (but section 1's, which is
-            shell) compiles on its own against the public header with
-            -Wall -Wextra -Werror.
+  examples  the C code of every EXAMPLE section compiles on its own against
+            the public header with -Wall -Wextra -Werror (but section 1's,
+            which are shell commands).
 
 Exit status: 0 pass, 1 fail, 77 skip (with the reason on stdout).
 """
@@ -404,7 +406,8 @@ def check_examples(args):
     fail = total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for p in pages:
-            if p.so or p.section == '1':  # a command's examples are shell
+            # Section 1 pages (programs) give shell commands, not C.
+            if p.so or p.section == '1':
                 continue
             try:
                 blocks = examples(p)

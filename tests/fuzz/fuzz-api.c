@@ -19,33 +19,35 @@
 #include <asm/sgx.h>
 
 #include "../unit/fake-kernel.h"
+#include "input.h"
 #include "sgx2.h"
 
 #define BASE 0x7f0000000000ull
 #define MAX_PAGES 64u
 
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint64_t take(struct input *in, unsigned int bytes)
+/* What the library submitted, for the report of a violation. */
+static void dump_ioctls(void)
 {
-	uint64_t v = 0;
+	static const char *const names[] = { "restrict", "modify", "remove" };
 
-	while (bytes--) {
-		v = v << 8 | (in->n ? *in->p : 0);
-		if (in->n) {
-			in->p++;
-			in->n--;
-		}
+	for (unsigned int i = 0; i < fk_ncalls && i < FK_MAX; i++) {
+		const struct fk_call *c = &fk_calls[i];
+		unsigned int kind = (unsigned int)(c->cmd & 0xff) - 5;
+
+		fprintf(stderr,
+			"  ioctl %u: %s offset %#llx length %#llx -> "
+			"count %#llx\n",
+			i, kind < 3 ? names[kind] : "?",
+			(unsigned long long)c->offset,
+			(unsigned long long)c->length,
+			(unsigned long long)c->count_out);
 	}
-	return v;
 }
 
 static void fail(int line)
 {
 	fprintf(stderr, "fuzz-api.c:%d: invariant violated\n", line);
+	dump_ioctls();
 	abort();
 }
 

@@ -8,8 +8,10 @@
  * EINIT. The SIGSTRUCTs are made independently of the simulator (raw.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "raw.h"
 
@@ -321,6 +323,65 @@ static void enclave_create_initialises_without_a_key(void **state)
 	fx_free(fx);
 }
 
+/*
+ * sgx2_sim_skip_signature(): for a tool that rebuilds an enclave without
+ * its signer's key. The MRENCLAVE it gives is the independent one; EINIT
+ * then takes an unsigned SIGSTRUCT, and still checks the rest.
+ */
+static void unsigned_for(struct raw *r, const uint8_t mrenclave[32])
+{
+	sigstruct_init(&r->ss, mrenclave, r->secs.attributes, r->secs.xfrm,
+		       sigstruct_date());
+	r->ss.exponent = 3; /* the header must be right; no signature */
+}
+
+static void skip_signature_initialises_without_a_key(void **state)
+{
+	struct raw *r = *state;
+	uint8_t mr[32], want[32];
+
+	build(r);
+	assert_int_equal(measure_final(&r->m, want), 0);
+	assert_int_equal(sgx2_sim_skip_signature(r->fd, mr), 0);
+	assert_memory_equal(mr, want, 32);
+	unsigned_for(r, mr);
+	assert_int_equal(raw_init(r), 0);
+	assert_int_equal(initialized(r->fd), 1);
+	/* Initialised: too late now. */
+	assert_int_equal(sgx2_sim_skip_signature(r->fd, NULL), -EINVAL);
+}
+
+static void skip_signature_still_checks_the_rest(void **state)
+{
+	struct raw *r = *state;
+	uint8_t mr[32];
+
+	build(r);
+	assert_int_equal(sgx2_sim_skip_signature(r->fd, mr), 0);
+	mr[5] ^= 1;
+	unsigned_for(r, mr);
+	refused(r, 4); /* SGX_INVALID_MEASUREMENT */
+	mr[5] ^= 1;
+	unsigned_for(r, mr);
+	r->ss.body.attributes ^= 0x2; /* DEBUG */
+	refused(r, 2);		      /* SGX_INVALID_ATTRIBUTE */
+	unsigned_for(r, mr);
+	r->ss.exponent = 65537;
+	refused(r, 1); /* SGX_INVALID_SIG_STRUCT */
+}
+
+static void skip_signature_needs_a_created_enclave(void **state)
+{
+	struct raw *r = *state;
+	int other = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	assert_int_equal(sgx2_sim_skip_signature(r->fd, NULL), -EINVAL);
+	assert_int_equal(sgx2_sim_skip_signature(-1, NULL), -EBADF);
+	assert_true(other >= 0);
+	assert_int_equal(sgx2_sim_skip_signature(other, NULL), -ENOTTY);
+	close(other);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, raw_setup, raw_teardown)
 
 int main(void)
@@ -343,6 +404,9 @@ int main(void)
 		T(kernel_refuses_reserved_bits_under_the_masks),
 		T(provisionkey_without_provision_gives_eacces),
 		cmocka_unit_test(enclave_create_initialises_without_a_key),
+		T(skip_signature_initialises_without_a_key),
+		T(skip_signature_still_checks_the_rest),
+		T(skip_signature_needs_a_created_enclave),
 	};
 
 	return cmocka_run_group_tests_name("EINIT", tests, NULL, NULL);

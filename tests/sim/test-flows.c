@@ -20,6 +20,7 @@ struct enclave {
 	struct fx *fx;
 	uint64_t stop_after; /* accept at most this many bytes per call */
 	int fail;	     /* answer this negative errno, accepting nothing */
+	int lie;	     /* 1: accept, then answer a page too many; 2: +1 */
 };
 
 static int64_t accept_in_enclave(void *arg, uint64_t addr, uint64_t len,
@@ -27,16 +28,19 @@ static int64_t accept_in_enclave(void *arg, uint64_t addr, uint64_t len,
 {
 	struct enclave *en = arg;
 	struct sgx2_sim_run *run = run1(en->fx);
+	int64_t got = 0;
 
 	if (en->fail)
 		return en->fail;
 	if (len > en->stop_after)
 		len = en->stop_after;
-	if (!len)
-		return 0;
-	assert_int_equal(
-		sgx2_sim_eaccept_range(en->fx->fd, run, addr, len, secinfo), 0);
-	return (int64_t)run->done;
+	if (len) {
+		assert_int_equal(sgx2_sim_eaccept_range(en->fx->fd, run, addr,
+							len, secinfo),
+				 0);
+		got = (int64_t)run->done;
+	}
+	return got + (en->lie == 1 ? (int64_t)PAGE : en->lie == 2 ? 1 : 0);
 }
 
 static struct enclave enclave_of(struct fx *fx)
@@ -137,7 +141,7 @@ enum fault {
 	F_REMOVE_EAGAIN,
 	F_REMOVE_EBUSY,	   /* the reclaimer race: count valid */
 	F_REMOVE_BUSY_BIT, /* another ioctl in flight: not written back */
-	F_REMOVE_EPERM,	   /* the EMODPR probe faulted */
+	F_REMOVE_EPERM,	   /* the EMODPR probe faulted: asked again */
 	F_ACCEPT_STOPS,	   /* the enclave accepts only k pages */
 	F_ACCEPT_FAILS,	   /* the callback cannot run */
 	NFAULTS
@@ -153,7 +157,8 @@ static int transient(enum fault f)
 {
 	return f == F_MODIFY_EAGAIN || f == F_MODIFY_EBUSY ||
 	       f == F_MODIFY_CONFLICT || f == F_REMOVE_EAGAIN ||
-	       f == F_REMOVE_EBUSY || f == F_REMOVE_BUSY_BIT;
+	       f == F_REMOVE_EBUSY || f == F_REMOVE_BUSY_BIT ||
+	       f == F_REMOVE_EPERM;
 }
 
 static void arm(struct fx *fx, struct enclave *en, enum fault f, uint64_t k)
@@ -421,10 +426,125 @@ static void resume_from_a_progress_snapshot_and_more_done(void **state)
 	assert_int_equal(snap.saved.removed, 12 * PAGE);
 	assert_epcm_matches(fx, &snap.saved, 12, UINT64_MAX);
 	/* Recovery asks the kernel about each page the crash left in
-	 * flight (4-6), once; nothing else is submitted twice. */
-	assert_int_equal(stats_of(fx->fd).pages_resubmitted, 3);
+	 * flight (4-6), once, and the removed one (4) once more, since a
+	 * page that fails to load looks absent too; nothing else is
+	 * submitted twice. */
+	assert_int_equal(stats_of(fx->fd).pages_resubmitted, 4);
 	sgx2_enclave_free(e);
 	fx_free(fx);
+}
+
+/* -- ambiguous answers: a resume must never strand a page ------------- */
+
+/* TRIM every page of [HEAP_OFF, +pages); EACCEPT the first @accepted. */
+static void trim_heap(struct fx *fx, uint64_t pages, uint64_t accepted)
+{
+	assert_int_equal(
+		modt(fx->fd, HEAP_OFF, pages * PAGE, SGX2_SIM_PAGE_TYPE_TRIM)
+			.ret,
+		0);
+	for (uint64_t i = 0; i < accepted; i++)
+		eaccept_ok(fx, fx->base + HEAP_OFF + i * PAGE, ACCEPT_TRIM);
+}
+
+/*
+ * Pages 0-1 TRIM and accepted, 2-3 TRIM only; a resume that knows nothing
+ * (zero counters) meets one failure of REMOVE_PAGES' EMODPR probe on page
+ * 0, which the kernel answers EPERM, as for a page not accepted. The
+ * resume must not take that one answer for the page's state: the report
+ * stays exact, and the removal finishes (here in the same call, since
+ * the enclave's EACCEPT refusing the page sends the library back to
+ * REMOVE_PAGES).
+ */
+static void a_failed_remove_probe_does_not_strand_an_accepted_page(void **s)
+{
+	static const char *const faults[] = {
+		"kind=encls,ioctl=remove,code=7",
+		"kind=encls,ioctl=remove,code=20",
+		"kind=encls-fault,ioctl=remove",
+	};
+
+	(void)s;
+	for (unsigned int i = 0; i < 3; i++) {
+		struct scene *sc = scene_new(4);
+		struct fx *fx = sc->fx;
+		struct sgx2_flow_report r = { .offset = HEAP_OFF,
+					      .length = 4 * PAGE };
+		int err;
+
+		trim_heap(fx, 4, 2);
+		assert_int_equal(sgx2_sim_inject_script(fx->fd, faults[i]), 0);
+		err = sgx2_trim_and_remove_resume(sc->e, &sc->cb, NULL, &r);
+		assert_epcm_matches(fx, &r, 4, UINT64_MAX);
+		assert_int_equal(sgx2_sim_armed_faults(fx->fd), 0);
+		assert_int_equal(err, 0);
+		assert_int_equal(r.removed, 4 * PAGE);
+		scene_free(sc);
+	}
+}
+
+/*
+ * The dead end itself: a report (from an earlier release of the library)
+ * that calls an accepted page "TRIM, not accepted". EACCEPT refuses it;
+ * REMOVE_PAGES tells what it is, and the resume finishes.
+ */
+static void resume_finds_out_a_page_its_report_calls_unaccepted(void **s)
+{
+	struct scene *sc = scene_new(4);
+	struct sgx2_flow_report r = { .offset = HEAP_OFF,
+				      .length = 4 * PAGE,
+				      .changed = PAGE };
+
+	(void)s;
+	trim_heap(sc->fx, 4, 2);
+	assert_int_equal(sgx2_trim_and_remove_resume(sc->e, &sc->cb, NULL, &r),
+			 0);
+	assert_int_equal(r.removed, 4 * PAGE);
+	assert_epcm_matches(sc->fx, &r, 4, UINT64_MAX);
+	scene_free(sc);
+}
+
+/*
+ * -EPROTO from a callback that did accept (all the pages, or a prefix),
+ * then answered a count the library cannot place: len + 4096, or one not
+ * page aligned. The flow asks REMOVE_PAGES which of those pages were
+ * accepted and removes them; the rest, which it cannot vouch for, are
+ * left past changed (TRIM here: the flow trimmed them). A resume with a
+ * callback that keeps to its contract finishes.
+ */
+static void eproto_after_a_real_accept_is_found_out(void **s)
+{
+	(void)s;
+	for (uint64_t stop = 0; stop <= 5; stop++) {
+		struct scene *sc = scene_new(4);
+		struct sgx2_flow_report r;
+
+		sc->en.stop_after = (stop < 5 ? stop : 4) * PAGE;
+		sc->en.lie = stop < 5 ? 2 : 1;
+		assert_int_equal(sgx2_trim_and_remove(sc->e, HEAP_OFF, 4 * PAGE,
+						      &sc->cb, NULL, &r),
+				 -EPROTO);
+		assert_int_equal(r.step, SGX2_STEP_ACCEPT);
+		assert_int_equal(r.removed, (stop < 5 ? stop : 4) * PAGE);
+		assert_int_equal(r.changed, r.removed);
+		assert_int_equal(r.accepted, r.removed);
+		for (uint64_t i = 0; i < 4; i++) {
+			struct sgx2_sim_page pg =
+				page_at(sc->fx->fd, HEAP_OFF + i * PAGE);
+
+			assert_int_equal(pg.present, i * PAGE >= r.removed);
+			if (pg.present)
+				assert_int_equal(pg.secinfo, ACCEPT_TRIM);
+		}
+
+		sc->en = enclave_of(sc->fx);
+		assert_int_equal(
+			sgx2_trim_and_remove_resume(sc->e, &sc->cb, NULL, &r),
+			0);
+		assert_int_equal(r.removed, 4 * PAGE);
+		assert_epcm_matches(sc->fx, &r, 4, UINT64_MAX);
+		scene_free(sc);
+	}
 }
 
 /* -- the other flows -------------------------------------------------- */
@@ -570,6 +690,69 @@ static void restrict_on_a_tcs_is_einval_with_nothing_changed(void **state)
 	scene_free(sc);
 }
 
+/*
+ * Permissions a page lacks: EMODPR keeps the intersection, so EACCEPT
+ * with @perms refuses the page (19): -EIO at the accept, the page
+ * restricted to the intersection, PR set; SGX2_FLOW_MPROTECT changes
+ * nothing, the mprotect() coming after the accept.
+ */
+static void restrict_to_permissions_a_page_lacks_fails_at_the_accept(void **s)
+{
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_flow_report r;
+	struct sgx2_sim_page pg;
+
+	(void)s;
+	for (unsigned int flags = 0; flags <= SGX2_FLOW_MPROTECT; flags++) {
+		uint64_t off = TEXT_OFF + flags * PAGE; /* R|X pages */
+
+		assert_int_equal(
+			sgx2_restrict_and_accept(sc->e, off, PAGE,
+						 SGX2_PERM_R | SGX2_PERM_W,
+						 flags, &sc->cb, NULL, &r),
+			-EIO);
+		assert_int_equal(r.step, SGX2_STEP_ACCEPT);
+		assert_int_equal(r.changed, PAGE);
+		assert_int_equal(r.accepted + r.mapped, 0);
+		assert_int_equal(fx->run.ret, 19);
+		pg = page_at(fx->fd, off);
+		assert_int_equal(pg.epcm_perms, SGX2_SIM_SECINFO_R);
+		assert_int_equal(pg.pr, 1);
+	}
+	scene_free(sc);
+}
+
+/*
+ * -EACCES from mprotect(): the EPCM has a permission (added with EMODPE)
+ * that the kernel's maximum protection of the page lacks.
+ */
+static void restrict_and_mprotect_beyond_the_maximum_is_eacces(void **s)
+{
+	struct scene *sc = scene_new(4);
+	struct fx *fx = sc->fx;
+	struct sgx2_flow_report r;
+
+	(void)s;
+	/* A data page: R|W, at most R|W to the kernel; the enclave adds X. */
+	assert_int_equal(
+		sgx2_sim_emodpe(fx->fd, run1(fx), fx->data, SGX2_SIM_SECINFO_X),
+		0);
+	assert_int_equal(fx->run.function, SGX2_SIM_EEXIT);
+	assert_int_equal(sgx2_restrict_and_accept(sc->e, fx->data_off, PAGE,
+						  SGX2_PERM_R | SGX2_PERM_X,
+						  SGX2_FLOW_MPROTECT, &sc->cb,
+						  NULL, &r),
+			 -EACCES);
+	assert_int_equal(r.step, SGX2_STEP_MAP);
+	assert_int_equal(r.changed, PAGE);
+	assert_int_equal(r.accepted, PAGE);
+	assert_int_equal(r.mapped, 0);
+	assert_int_equal(page_at(fx->fd, fx->data_off).epcm_perms,
+			 SGX2_SIM_SECINFO_R | SGX2_SIM_SECINFO_X);
+	scene_free(sc);
+}
+
 /* Growing over pages that exist: EACCEPT(0x20B) meets a REG page that is
  * not PENDING and refuses it; the flow says so and nothing changes. */
 static void grow_over_existing_pages_stops_at_the_accept(void **state)
@@ -600,6 +783,11 @@ int main(void)
 		cmocka_unit_test(
 			a_busy_storm_past_the_bound_gives_up_with_ebusy),
 		cmocka_unit_test(resume_from_a_progress_snapshot_and_more_done),
+		cmocka_unit_test(
+			a_failed_remove_probe_does_not_strand_an_accepted_page),
+		cmocka_unit_test(
+			resume_finds_out_a_page_its_report_calls_unaccepted),
+		cmocka_unit_test(eproto_after_a_real_accept_is_found_out),
 		cmocka_unit_test(tcs_create_through_the_flows),
 		cmocka_unit_test(add_tcs_fixes_up_an_rwx_mapping),
 		cmocka_unit_test(add_tcs_on_a_page_without_rw_is_eperm),
@@ -608,6 +796,10 @@ int main(void)
 		cmocka_unit_test(
 			restrict_on_a_tcs_is_einval_with_nothing_changed),
 		cmocka_unit_test(grow_over_existing_pages_stops_at_the_accept),
+		cmocka_unit_test(
+			restrict_to_permissions_a_page_lacks_fails_at_the_accept),
+		cmocka_unit_test(
+			restrict_and_mprotect_beyond_the_maximum_is_eacces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

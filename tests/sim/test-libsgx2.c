@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -115,6 +117,62 @@ static void probe_reports_enodev_without_sgx2(void **state)
 	assert_int_equal(sgx2_probe(l->fx->fd, &caps), -ENODEV);
 	assert_true(caps & SGX2_CAP_EDMM_IOCTLS);
 	assert_false(caps & SGX2_CAP_SGX2);
+}
+
+/*
+ * Descriptors that are not enclaves: no SGX2_CAP_DEVICE, whatever the
+ * answer (the simulator passes their ioctls to the kernel).
+ */
+static void probe_finds_no_device_behind_other_descriptors(void **state)
+{
+	struct {
+		const char *what;
+		int fd, err;
+	} cases[8];
+	unsigned int n = 0, caps;
+	int p[2], sv[2], err;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	cases[n++] = (typeof(cases[0])){ "fd 1000000", 1000000, -EBADF };
+	cases[n++] = (typeof(cases[0])){ "pipe", p[0], -ENOTTY };
+	cases[n++] = (typeof(cases[0])){ "socket", sv[0], -ENOTTY };
+	cases[n++] = (typeof(cases[0])){ "/dev/null", open("/dev/null", O_RDWR),
+					 -ENOTTY };
+	cases[n++] = (typeof(cases[0])){ "directory",
+					 open("/", O_RDONLY | O_DIRECTORY),
+					 -ENOTTY };
+	cases[n++] =
+		(typeof(cases[0])){ "regular file",
+				    open("/proc/self/exe", O_RDONLY), -ENOTTY };
+	/* Last, so that no descriptor opened after takes its number. */
+	cases[n] = (typeof(cases[0])){ "closed fd", open("/dev/null", O_RDONLY),
+				       -EBADF };
+	close(cases[n++].fd);
+	for (unsigned int i = 0; i < n; i++) {
+		caps = SGX2_CAP_DEVICE;
+		err = sgx2_probe(cases[i].fd, &caps);
+		if (err != cases[i].err || (caps & SGX2_CAP_DEVICE))
+			fail_msg("%s: %d, caps %#x", cases[i].what, err, caps);
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (cases[i].err == -ENOTTY)
+			close(cases[i].fd);
+	close(p[1]);
+	close(sv[1]);
+}
+
+/* A pre-6.0 kernel's enclave: ENOTTY, and still a device at hand. */
+static void probe_knows_an_enclave_of_a_kernel_without_edmm(void **state)
+{
+	struct lfx *l = *state;
+	unsigned int caps = 0;
+
+	set_config(l->fx->fd, SGX2_SIM_KERNEL_5_X, 1);
+	assert_int_equal(sgx2_probe(l->fx->fd, &caps), -ENOTTY);
+	assert_true(caps & SGX2_CAP_DEVICE);
+	assert_false(caps & (SGX2_CAP_EDMM_IOCTLS | SGX2_CAP_SGX2));
 }
 
 /* sgx2_probe(-1) opens /dev/sgx_enclave itself: the redirection serves. */
@@ -359,6 +417,9 @@ int main(void)
 		T(probe_reports_enotty_on_a_kernel_without_edmm),
 		T(probe_reports_enodev_without_sgx2),
 		cmocka_unit_test(probe_opens_the_simulated_device),
+		cmocka_unit_test(
+			probe_finds_no_device_behind_other_descriptors),
+		T(probe_knows_an_enclave_of_a_kernel_without_edmm),
 		T(trim_accept_remove_succeeds),
 		T(restrict_succeeds),
 		T(chunks_are_one_ioctl_each),

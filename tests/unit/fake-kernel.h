@@ -61,7 +61,7 @@ extern struct fk_map fk_maps[FK_MAX];
 extern unsigned int fk_nmaps;
 extern struct fk_call fk_calls[FK_MAX];
 extern unsigned int fk_ncalls;
-extern uint64_t fk_sleeps_us[FK_MAX]; /* clock_nanosleep() requests */
+extern uint64_t fk_sleeps_us[FK_MAX]; /* clock_nanosleep() lengths */
 extern unsigned int fk_nsleeps;
 extern unsigned int fk_yields;
 extern unsigned int fk_max_in_flight; /* most ioctls seen at once */

@@ -275,8 +275,14 @@ static void accept_error_removes_nothing_and_is_returned(void **state)
 	assert_int_equal(fk_ncalls, 1);
 }
 
-/* A callback that answers outside its range is not believed. */
-static void lying_accept_is_eproto_and_nothing_is_removed(void **state)
+/*
+ * A callback that answers outside its range is not believed: REMOVE_PAGES
+ * is asked which of the pages were accepted (here none: EPERM, which
+ * the library asks again in case the kernel's probe failed). Nor is a
+ * refusal then: the pages it did not take are left past changed, TRIM,
+ * for a resume to ask about one by one.
+ */
+static void lying_accept_is_eproto_and_remove_pages_is_asked(void **state)
 {
 	static const int64_t lies[] = { 9 * PAGE, 100, INT64_MAX, INT64_MIN,
 					-100000 };
@@ -284,15 +290,58 @@ static void lying_accept_is_eproto_and_nothing_is_removed(void **state)
 
 	for (unsigned int i = 0; i < 5; i++) {
 		fk_reset();
-		nanswers = next_answer = 0;
+		nanswers = next_answer = naccepts = 0;
 		accept_answers_with(lies[i]);
+		fk_answer(0, 8 * PAGE, 0);
+		fk_answer_always(EPERM, 0, 0);
 		assert_int_equal(sgx2_trim_and_remove(*state, OFF, 8 * PAGE,
 						      &cb, NULL, &r),
 				 -EPROTO);
 		assert_int_equal(r.step, SGX2_STEP_ACCEPT);
-		assert_counters(&r, 8 * PAGE, 0, 0);
-		assert_int_equal(fk_ncalls, 1);
+		assert_counters(&r, 0, 0, 0);
+		/* Once, then 3 more times in a row without progress. */
+		assert_int_equal(fk_ncalls, 1 + 4);
+		for (unsigned int c = 1; c < 5; c++)
+			assert_call(c, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF,
+				    8 * PAGE);
+		/* The callback that lied is not asked again. */
+		assert_int_equal(naccepts, 1);
 	}
+}
+
+/* The pages the lying callback did accept are found, and removed. */
+static void eproto_after_accepting_a_prefix_removes_that_prefix(void **s)
+{
+	struct sgx2_flow_report r;
+
+	accept_answers_with(8 * PAGE + 1);
+	fk_answer(0, 8 * PAGE, 0);
+	fk_answer(EPERM, 3 * PAGE, 0); /* accepted: pages 0-2 */
+	fk_answer_always(EPERM, 0, 0);
+	assert_int_equal(sgx2_trim_and_remove(*s, OFF, 8 * PAGE, &cb, NULL, &r),
+			 -EPROTO);
+	assert_counters(&r, 3 * PAGE, 3 * PAGE, 3 * PAGE);
+	assert_call(2, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 3 * PAGE, 5 * PAGE);
+	assert_int_equal(fk_ncalls, 2 + 4);
+}
+
+/* Past the retries, REMOVE_PAGES could not tell: the pages it could not
+ * place are left past changed, for a resume to ask about again. */
+static void eproto_and_a_failed_remove_leave_the_pages_unknown(void **s)
+{
+	struct sgx2_options o;
+	struct sgx2_flow_report r;
+
+	sgx2_options_init(&o);
+	o.max_retries = 0;
+	accept_answers_with(-100000);
+	fk_answer(0, 8 * PAGE, 0);
+	fk_answer(EAGAIN, 2 * PAGE, 0);
+	fk_answer(EAGAIN, 0, 0);
+	assert_int_equal(sgx2_trim_and_remove(*s, OFF, 8 * PAGE, &cb, &o, &r),
+			 -EPROTO);
+	assert_int_equal(r.step, SGX2_STEP_ACCEPT);
+	assert_counters(&r, 2 * PAGE, 2 * PAGE, 2 * PAGE);
 }
 
 static void remove_failure_reports_where_it_stopped(void **state)
@@ -301,11 +350,34 @@ static void remove_failure_reports_where_it_stopped(void **state)
 
 	fk_answer(0, 8 * PAGE, 0);
 	fk_answer(EPERM, 5 * PAGE, 0);
+	fk_answer_always(EPERM, 0, 0);
 	assert_int_equal(
 		sgx2_trim_and_remove(*state, OFF, 8 * PAGE, &cb, NULL, &r),
 		-EPERM);
 	assert_int_equal(r.step, SGX2_STEP_REMOVE);
 	assert_counters(&r, 8 * PAGE, 8 * PAGE, 5 * PAGE);
+	assert_int_equal(fk_ncalls, 1 + 1 + 4);
+}
+
+/*
+ * EPERM from REMOVE_PAGES on pages the enclave accepted may be the
+ * kernel's EMODPR probe failing: asked again, with the backoff, it goes.
+ */
+static void remove_eperm_on_accepted_pages_is_asked_again(void **state)
+{
+	struct sgx2_flow_report r;
+
+	fk_answer(0, 8 * PAGE, 0);
+	fk_answer(EPERM, 5 * PAGE, 0);
+	fk_answer(EPERM, 0, 0);
+	assert_int_equal(
+		sgx2_trim_and_remove(*state, OFF, 8 * PAGE, &cb, NULL, &r), 0);
+	assert_counters(&r, 8 * PAGE, 8 * PAGE, 8 * PAGE);
+	assert_int_equal(fk_ncalls, 4);
+	assert_call(2, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 5 * PAGE, 3 * PAGE);
+	assert_call(3, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 5 * PAGE, 3 * PAGE);
+	assert_int_equal(fk_nsleeps, 1); /* after the one without progress */
+	assert_int_equal(r.retries, 2);
 }
 
 /* The first failure is the one reported; the counters say the rest. */
@@ -357,6 +429,78 @@ static void bad_input_calls_nothing(void **state)
 						  &r),
 			 -EINVAL);
 	assert_int_equal(fk_ncalls + fk_nmaps + naccepts + nprogress, 0);
+}
+
+/*
+ * Handles of unknown size at the top of the address space: no flow hands
+ * the callback a range that wraps past 2^64 (or maps one): -EOVERFLOW up
+ * front, nothing done.
+ */
+static void no_flow_passes_a_range_that_wraps_the_address_space(void **s)
+{
+	uint64_t top = 0 - 16 * (uint64_t)PAGE; /* base 2^64 - 16 pages */
+	struct sgx2_enclave *e;
+	struct sgx2_flow_report r;
+	uint64_t off = 15 * PAGE, len = 2 * PAGE;
+
+	(void)s;
+	assert_int_equal(sgx2_enclave_new(&e, FK_FD, top, 0), 0);
+	assert_int_equal(
+		sgx2_grow(e, off, len, SGX2_FLOW_NO_MMAP, &cb, NULL, &r),
+		-EOVERFLOW);
+	assert_int_equal(r.step, SGX2_STEP_NONE);
+	assert_int_equal(sgx2_grow(e, off, len, 0, &cb, NULL, &r), -EOVERFLOW);
+	assert_int_equal(sgx2_trim_and_remove(e, off, len, &cb, NULL, &r),
+			 -EOVERFLOW);
+	r = (struct sgx2_flow_report){ .offset = off, .length = len };
+	assert_int_equal(sgx2_trim_and_remove_resume(e, &cb, NULL, &r),
+			 -EOVERFLOW);
+	assert_int_equal(sgx2_add_tcs(e, off, len, &cb, NULL, &r), -EOVERFLOW);
+	assert_int_equal(sgx2_restrict_and_accept(e, off, len, SGX2_PERM_R,
+						  SGX2_FLOW_MPROTECT, &cb, NULL,
+						  &r),
+			 -EOVERFLOW);
+	assert_int_equal(fk_ncalls + fk_nmaps + naccepts + nprogress, 0);
+	/* Below the top, the same flow runs. */
+	assert_int_equal(
+		sgx2_grow(e, 14 * PAGE, PAGE, SGX2_FLOW_NO_MMAP, &cb, NULL, &r),
+		0);
+	assert_accept(0, 14 * PAGE - BASE + top, PAGE, SGX2_ACCEPT_AUG);
+	sgx2_enclave_free(e);
+}
+
+/*
+ * The rule for callbacks (sgx2.h, sgx2_enclave_free(3)): no library lock
+ * is held, so a callback may call libsgx2 on its flow's handle (here a
+ * range op and new handle options), just not free it.
+ */
+static struct sgx2_enclave *reentered;
+
+static int64_t accept_and_call_libsgx2(void *arg, uint64_t addr, uint64_t len,
+				       uint64_t secinfo)
+{
+	struct sgx2_options o;
+
+	sgx2_options_init(&o);
+	o.max_retries = 7;
+	assert_int_equal(sgx2_enclave_set_options(reentered, &o), 0);
+	assert_int_equal(sgx2_restrict_permissions(reentered, 0, PAGE,
+						   SGX2_PERM_R, NULL, NULL),
+			 0);
+	return accept_cb(arg, addr, len, secinfo);
+}
+
+static void a_callback_may_call_libsgx2_on_its_handle(void **state)
+{
+	const struct sgx2_callbacks re = { .accept = accept_and_call_libsgx2 };
+	struct sgx2_flow_report r;
+
+	reentered = *state;
+	assert_int_equal(
+		sgx2_trim_and_remove(*state, OFF, 2 * PAGE, &re, NULL, &r), 0);
+	assert_int_equal(fk_ncalls, 3);
+	assert_call(1, SGX_IOC_ENCLAVE_RESTRICT_PERMISSIONS, 0, PAGE);
+	assert_counters(&r, 2 * PAGE, 2 * PAGE, 2 * PAGE);
 }
 
 static void callbacks_leave_errno_alone(void **state)
@@ -425,7 +569,8 @@ static void resume_from_lagging_counters_finishes_every_state(void **state)
 
 	/* Truth: page 0 absent, page 1 accepted TRIM, page 2 TRIM, 3-5 REG. */
 	fk_answer(EFAULT, 0, 0);   /* trim @0: no page there? */
-	fk_answer(EFAULT, 0, 0);   /* remove @0 alone: none indeed */
+	fk_answer(EFAULT, 0, 0);   /* remove @0 alone: none? */
+	fk_answer(EFAULT, 0, 0);   /* asked again (a load can fail): none */
 	fk_answer(EINVAL, 0, 0);   /* trim @1: already TRIM */
 	fk_answer(EPERM, PAGE, 0); /* remove @1: takes 1, EPERM at 2 */
 	fk_answer(EINVAL, 0, 0);   /* trim @2: already TRIM */
@@ -434,16 +579,17 @@ static void resume_from_lagging_counters_finishes_every_state(void **state)
 	fk_answer(0, 3 * PAGE, 0); /* trim @3..5 */
 	fk_answer(0, 3 * PAGE, 0); /* remove @3..5 */
 	assert_int_equal(sgx2_trim_and_remove_resume(*state, &cb, NULL, &r), 0);
-	assert_int_equal(fk_ncalls, 9);
+	assert_int_equal(fk_ncalls, 10);
 	assert_call(0, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF, 6 * PAGE);
 	assert_call(1, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF, PAGE);
-	assert_call(2, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + PAGE, 5 * PAGE);
-	assert_call(3, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + PAGE, 5 * PAGE);
-	assert_call(4, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 2 * PAGE, 4 * PAGE);
-	assert_call(5, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, 4 * PAGE);
-	assert_call(6, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, PAGE);
-	assert_call(7, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 3 * PAGE, 3 * PAGE);
-	assert_call(8, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 3 * PAGE, 3 * PAGE);
+	assert_call(2, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF, PAGE);
+	assert_call(3, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + PAGE, 5 * PAGE);
+	assert_call(4, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + PAGE, 5 * PAGE);
+	assert_call(5, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 2 * PAGE, 4 * PAGE);
+	assert_call(6, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, 4 * PAGE);
+	assert_call(7, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 2 * PAGE, PAGE);
+	assert_call(8, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + 3 * PAGE, 3 * PAGE);
+	assert_call(9, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + 3 * PAGE, 3 * PAGE);
 	assert_int_equal(naccepts, 2);
 	assert_accept(0, OFF + 2 * PAGE, PAGE, SGX2_ACCEPT_TRIM);
 	assert_accept(1, OFF + 3 * PAGE, 3 * PAGE, SGX2_ACCEPT_TRIM);
@@ -469,6 +615,56 @@ static void resume_does_not_count_a_failed_page_as_removed(void **state)
 	assert_counters(&r, PAGE, PAGE, PAGE);
 	assert_call(2, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + PAGE, PAGE);
 	assert_int_equal(fk_ncalls, 3);
+}
+
+/*
+ * REMOVE_PAGES' EPERM on a TRIM page means "not accepted" or "the probe
+ * failed on an accepted page". Where EACCEPT then refuses the page, the
+ * library asks REMOVE_PAGES again rather than calling it unaccepted.
+ */
+static void resume_asks_again_where_eaccept_refuses_a_page_in_doubt(void **s)
+{
+	struct sgx2_flow_report r = { .offset = OFF, .length = 4 * PAGE };
+
+	fk_answer(EINVAL, 0, 0); /* trim @0: already TRIM */
+	fk_answer(EPERM, 0, 0);	 /* remove @0..: the probe failed on it */
+	accept_answers_with(0);	 /* EACCEPT refuses it: accepted already */
+	fk_answer(0, PAGE, 0);	 /* remove @0 alone: it goes */
+	assert_int_equal(sgx2_trim_and_remove_resume(*s, &cb, NULL, &r), 0);
+	assert_int_equal(fk_ncalls, 5);
+	assert_call(0, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF, 4 * PAGE);
+	assert_call(1, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF, 4 * PAGE);
+	assert_call(2, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF, PAGE);
+	assert_call(3, SGX_IOC_ENCLAVE_MODIFY_TYPES, OFF + PAGE, 3 * PAGE);
+	assert_call(4, SGX_IOC_ENCLAVE_REMOVE_PAGES, OFF + PAGE, 3 * PAGE);
+	assert_int_equal(naccepts, 2);
+	assert_accept(0, OFF, PAGE, SGX2_ACCEPT_TRIM);
+	assert_accept(1, OFF + PAGE, 3 * PAGE, SGX2_ACCEPT_TRIM);
+	assert_counters(&r, 4 * PAGE, 4 * PAGE, 4 * PAGE);
+}
+
+/* A report may call an accepted page unaccepted (one from an earlier
+ * release did, after a failed probe): where EACCEPT refuses it, the
+ * resume asks REMOVE_PAGES, which removes it and its accepted followers;
+ * a page it does not take is really unaccepted, and refused: -EIO. */
+static void resume_checks_the_pages_its_input_calls_unaccepted(void **s)
+{
+	struct sgx2_flow_report r = { .offset = OFF,
+				      .length = 4 * PAGE,
+				      .changed = 4 * PAGE };
+
+	accept_answers_with(0);	   /* page 0: accepted already */
+	fk_answer(EPERM, PAGE, 0); /* takes 0, not 1 */
+	fk_answer_always(EPERM, 0, 0);
+	accept_answers_with(0); /* page 1: refused for real */
+	assert_int_equal(sgx2_trim_and_remove_resume(*s, &cb, NULL, &r), -EIO);
+	assert_int_equal(r.step, SGX2_STEP_ACCEPT);
+	assert_counters(&r, 4 * PAGE, PAGE, PAGE);
+	assert_int_equal(naccepts, 2);
+	assert_accept(1, OFF + PAGE, 3 * PAGE, SGX2_ACCEPT_TRIM);
+	/* Each EPERM without progress is asked 3 more times: 2 + 3 after
+	 * the first refusal, 1 + 3 after the second. */
+	assert_int_equal(fk_ncalls, 9);
 }
 
 /* A fresh call does not guess: an absent or TRIM page stops it. */
@@ -821,15 +1017,22 @@ int main(void)
 		FTEST(trim_failure_still_removes_what_was_trimmed),
 		FTEST(short_accept_removes_the_accepted_prefix),
 		FTEST(accept_error_removes_nothing_and_is_returned),
-		FTEST(lying_accept_is_eproto_and_nothing_is_removed),
+		FTEST(lying_accept_is_eproto_and_remove_pages_is_asked),
+		FTEST(eproto_after_accepting_a_prefix_removes_that_prefix),
+		FTEST(eproto_and_a_failed_remove_leave_the_pages_unknown),
 		FTEST(remove_failure_reports_where_it_stopped),
+		FTEST(remove_eperm_on_accepted_pages_is_asked_again),
 		FTEST(first_failure_wins_when_cleanup_fails_too),
 		FTEST(bad_input_calls_nothing),
+		FTEST(no_flow_passes_a_range_that_wraps_the_address_space),
+		FTEST(a_callback_may_call_libsgx2_on_its_handle),
 		FTEST(callbacks_leave_errno_alone),
 		FTEST(resume_accepts_what_was_trimmed_then_carries_on),
 		FTEST(resume_after_trim_failure_trims_the_rest),
 		FTEST(resume_from_lagging_counters_finishes_every_state),
 		FTEST(resume_does_not_count_a_failed_page_as_removed),
+		FTEST(resume_asks_again_where_eaccept_refuses_a_page_in_doubt),
+		FTEST(resume_checks_the_pages_its_input_calls_unaccepted),
 		FTEST(fresh_call_stops_on_pages_in_other_states),
 		FTEST(resume_stops_on_a_pending_page),
 		FTEST(resume_reports_a_refused_range_at_the_trim_step),

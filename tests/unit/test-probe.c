@@ -17,14 +17,57 @@ static void einval_from_a_zero_length_remove_means_supported(void **state)
 	assert_call(0, SGX_IOC_ENCLAVE_REMOVE_PAGES, 0, 0);
 }
 
+/*
+ * ENOTTY: a kernel without the EDMM ioctls, or not an enclave. The
+ * driver's answer to SGX_IOC_ENCLAVE_PROVISION, which it has had since
+ * 5.11, tells which: EINVAL for an enclave.
+ */
 static void enotty_means_a_kernel_without_edmm(void **state)
 {
 	unsigned int caps;
 
 	(void)state;
 	fk_answer_unwritten(ENOTTY);
+	fk_answer_unwritten(EINVAL);
 	assert_int_equal(sgx2_probe(FK_FD, &caps), -ENOTTY);
 	assert_int_equal(caps & DRIVER_CAPS, SGX2_CAP_DEVICE);
+	assert_int_equal(fk_ncalls, 2);
+	assert_int_equal(fk_calls[1].cmd, SGX_IOC_ENCLAVE_PROVISION);
+	assert_int_equal(fk_calls[1].arg, UINT32_MAX); /* no open file */
+}
+
+static void enotty_twice_means_not_an_enclave(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_answer_unwritten(ENOTTY);
+	fk_answer_unwritten(ENOTTY);
+	assert_int_equal(sgx2_probe(FK_FD, &caps), -ENOTTY);
+	assert_int_equal(caps & DRIVER_CAPS, 0);
+}
+
+static void ebadf_means_no_device(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_answer_unwritten(EBADF);
+	assert_int_equal(sgx2_probe(FK_FD, &caps), -EBADF);
+	assert_int_equal(caps & DRIVER_CAPS, 0);
+	assert_int_equal(fk_ncalls, 1);
+}
+
+/* The device opened: an enclave fd was at hand, whatever it answers. */
+static void an_opened_device_is_a_device_on_any_kernel(void **state)
+{
+	unsigned int caps;
+
+	(void)state;
+	fk_answer_unwritten(ENOTTY);
+	assert_int_equal(sgx2_probe(-1, &caps), -ENOTTY);
+	assert_int_equal(caps & DRIVER_CAPS, SGX2_CAP_DEVICE);
+	assert_int_equal(fk_ncalls, 1);
 }
 
 static void enodev_means_a_cpu_without_sgx2(void **state)
@@ -126,6 +169,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(einval_from_a_zero_length_remove_means_supported),
 		TEST(enotty_means_a_kernel_without_edmm),
+		TEST(enotty_twice_means_not_an_enclave),
+		TEST(ebadf_means_no_device),
+		TEST(an_opened_device_is_a_device_on_any_kernel),
 		TEST(enodev_means_a_cpu_without_sgx2),
 		TEST(a_busy_enclave_is_asked_again),
 		TEST(no_device_is_enoent_without_an_ioctl),

@@ -67,6 +67,29 @@ static void wrapping_range_is_eoverflow(void **state)
 	(void)state;
 }
 
+/*
+ * A handle of unknown size (0) at the top of the address space: a range
+ * whose end, base + offset + length, passes 2^64 is refused as well.
+ */
+static void range_past_the_address_space_is_eoverflow(void **state)
+{
+	uint64_t top = 0 - 16 * (uint64_t)PAGE; /* base 2^64 - 16 pages */
+	struct sgx2_enclave *unsized;
+
+	assert_int_equal(sgx2_enclave_new(&unsized, FK_FD, top, 0), 0);
+	for (int op = 0; op < NOPS; op++) {
+		refused(unsized, op, 15 * PAGE, 2 * PAGE, NULL, -EOVERFLOW);
+		refused(unsized, op, 16 * PAGE, PAGE, NULL, -EOVERFLOW);
+		/* Ending at 2^64 exactly: its end does not fit in 64 bits. */
+		refused(unsized, op, 15 * PAGE, PAGE, NULL, -EOVERFLOW);
+	}
+	assert_int_equal(
+		sgx2_remove_pages(unsized, 14 * PAGE, PAGE, NULL, NULL), 0);
+	assert_int_equal(fk_ncalls, 1);
+	sgx2_enclave_free(unsized);
+	(void)state;
+}
+
 static void range_past_enclave_size_is_erange(void **state)
 {
 	for (int op = 0; op < NOPS; op++) {
@@ -232,6 +255,7 @@ int main(void)
 		TEST(misaligned_length_is_einval),
 		TEST(zero_length_is_einval),
 		TEST(wrapping_range_is_eoverflow),
+		TEST(range_past_the_address_space_is_eoverflow),
 		TEST(range_past_enclave_size_is_erange),
 		TEST(range_ending_at_enclave_size_is_submitted),
 		TEST(unknown_size_leaves_the_bound_to_the_kernel),
