@@ -203,6 +203,8 @@ static const struct sim_bases *enclu_outside(ucontext_t *uc,
 	sim__thread_enter(t);
 	return &t->encl;
 fault:
+	if (t)
+		sim__thread_leave(t);
 	if (e)
 		sim__put(e);
 	sim__deliver(uc, &x);

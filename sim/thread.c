@@ -8,10 +8,11 @@
  * can it key on the signal stack: runtimes (ASan, Rust, Go) install their
  * own.
  *
- * A slot is claimed by its thread when it enters an enclave and is marked
- * inside until it leaves; a slot whose thread is outside may be taken by
- * another thread, so the table only has to hold the threads that are
- * inside at once.
+ * A slot is claimed by its thread when it enters an enclave: marked
+ * entering until the entry is done or refused, then inside until the
+ * thread leaves. Only a slot whose thread is outside may be taken by
+ * another thread, and only when no slot is free, so the table only has to
+ * hold the threads that are inside (or entering) at once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +22,8 @@
 #include "internal.h"
 
 #define NR_SLOTS 1024u
+
+enum { OUTSIDE, INSIDE, ENTERING }; /* struct sim_thread.inside */
 
 static struct sim_thread slots[NR_SLOTS];
 static pthread_mutex_t claim_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -52,16 +55,17 @@ sim__thread_inside(void)
 		if (atomic_load_explicit(&slots[i].tid, memory_order_relaxed) ==
 			    tid &&
 		    atomic_load_explicit(&slots[i].inside,
-					 memory_order_acquire))
+					 memory_order_acquire) == INSIDE)
 			return &slots[i];
 	}
 	return NULL;
 }
 
+/* The calling thread's slot, marked entering; NULL when none is left. */
 struct sim_thread *sim__thread_claim(void)
 {
+	struct sim_thread *found = NULL, *free_slot = NULL, *spare = NULL;
 	int tid = raw_gettid();
-	struct sim_thread *found = NULL, *spare = NULL;
 	unsigned int i, n;
 
 	pthread_mutex_lock(&claim_lock);
@@ -73,12 +77,17 @@ struct sim_thread *sim__thread_claim(void)
 			found = &slots[i];
 			break;
 		}
-		if (!spare && (!owner || !atomic_load(&slots[i].inside)))
+		if (!owner && !free_slot)
+			free_slot = &slots[i];
+		else if (owner && !spare &&
+			 atomic_load(&slots[i].inside) == OUTSIDE)
 			spare = &slots[i];
 	}
-	if (!found && spare) {
-		found = spare;
+	if (!found)
+		found = free_slot ? free_slot : spare;
+	if (found) {
 		atomic_store(&found->tid, tid);
+		atomic_store(&found->inside, ENTERING);
 	}
 	pthread_mutex_unlock(&claim_lock);
 	return found;
@@ -86,10 +95,11 @@ struct sim_thread *sim__thread_claim(void)
 
 void sim__thread_enter(struct sim_thread *t)
 {
-	atomic_store_explicit(&t->inside, 1, memory_order_release);
+	atomic_store_explicit(&t->inside, INSIDE, memory_order_release);
 }
 
+/* Out of enclave mode, or an entry refused: the slot may be taken. */
 void sim__thread_leave(struct sim_thread *t)
 {
-	atomic_store_explicit(&t->inside, 0, memory_order_release);
+	atomic_store_explicit(&t->inside, OUTSIDE, memory_order_release);
 }

@@ -647,6 +647,64 @@ static void two_threads_in_two_tcs_and_a_busy_one(void **state)
 	expect_eexit(&s1.run);
 }
 
+struct hammer {
+	struct nfx *fx;
+	unsigned int entries; /* EEXITs */
+	unsigned int busy;    /* #GP: the TCS had a thread inside */
+};
+
+/* Enter and leave through either TCS, many times, from many threads. */
+static void *hammer(void *arg)
+{
+	struct hammer *h = arg;
+	struct sgx_enclave_run run;
+	struct answer a;
+	unsigned int i;
+
+	for (i = 0; i < 400; i++) {
+		/* TCS 0 reads its FS page's marker, TCS 1 does nothing. */
+		assert_int_equal(call(h->fx, (i & 1) ? TCS1 : TCS0, EENTER,
+				      (i & 1) ? OP_NOP : OP_FSGS, 0, 0, &run,
+				      &a),
+				 0);
+		if (run.function == EENTER) {
+			assert_int_equal(run.exception_vector, 13);
+			h->busy++;
+			continue;
+		}
+		expect_eexit(&run);
+		if (!(i & 1))
+			assert_int_equal(a.rsi, 0x4653465346534653);
+		h->entries++;
+	}
+	return NULL;
+}
+
+/*
+ * Sixteen threads racing for two TCSs: each entry either runs (with its
+ * own FS base, the host's back after) or finds the TCS busy (#GP), and
+ * nothing else; the counters add up.
+ */
+static void many_threads_race_for_two_tcs(void **state)
+{
+	struct nfx *fx = *state;
+	struct hammer h[16];
+	pthread_t t[16];
+	unsigned int i, entries = 0;
+
+	assert_int_equal(sgx2_sim_reset_stats(fx->fd), 0);
+	for (i = 0; i < 16; i++) {
+		h[i] = (struct hammer){ .fx = fx };
+		assert_int_equal(pthread_create(&t[i], NULL, hammer, &h[i]), 0);
+	}
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		entries += h[i].entries;
+		assert_int_equal(h[i].entries + h[i].busy, 400);
+	}
+	assert_int_equal(stats_of(fx->fd).enclave_entries, entries);
+}
+
 /* ---- ENCLU leaves from enclave code ---- */
 
 static void eaccept_from_the_enclave_adds_a_page(void **state)
@@ -939,6 +997,7 @@ int main(void)
 		T(handler_from_before_the_simulator_is_kept),
 		T(signals_outside_reach_the_application),
 		T(two_threads_in_two_tcs_and_a_busy_one),
+		T(many_threads_race_for_two_tcs),
 		T(eaccept_from_the_enclave_adds_a_page),
 		T(write_to_an_unbacked_page_adds_it_and_faults),
 		T(eacceptcopy_fills_the_page_with_its_permissions),
