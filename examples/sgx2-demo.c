@@ -79,15 +79,16 @@ static int64_t accept_in_enclave(void *arg, uint64_t addr, uint64_t len,
 
 static const struct sgx2_callbacks cb = { .accept = accept_in_enclave };
 
-static void print_report(const char *what, int err,
+/* @changed_as: what `changed` counts in this flow (sgx2_flow_report(3)). */
+static void print_report(const char *what, const char *changed_as, int err,
 			 const struct sgx2_flow_report *r)
 {
 	printf("  %s: %s\n", what, err ? strerror(-err) : "ok");
 	printf("    range +%#" PRIx64 " %" PRIu64
-	       " pages: changed (added) %" PRIu64 ", mapped %" PRIu64
+	       " pages: changed (%s) %" PRIu64 ", mapped %" PRIu64
 	       ", accepted %" PRIu64 ", removed %" PRIu64 " pages\n",
-	       r->offset, r->length / PAGE, r->changed / PAGE, r->mapped / PAGE,
-	       r->accepted / PAGE, r->removed / PAGE);
+	       r->offset, r->length / PAGE, changed_as, r->changed / PAGE,
+	       r->mapped / PAGE, r->accepted / PAGE, r->removed / PAGE);
 	printf("    cost: %u ioctls, %u retries, %u enclave entries", r->ioctls,
 	       r->retries, r->callbacks);
 	if (err)
@@ -154,7 +155,7 @@ static int grow(struct sgx2_enclave *e, uint64_t heap)
 	if (on_sim)
 		sgx2_sim_reset_stats(lay.fd);
 	err = sgx2_grow(e, heap, 4 * PAGE, 0, &cb, NULL, &rep);
-	print_report("sgx2_grow", err, &rep);
+	print_report("sgx2_grow", "added", err, &rep);
 	if (err)
 		return err;
 	if (on_sim && !sgx2_sim_get_stats(lay.fd, &st))
@@ -192,7 +193,7 @@ static int add_thread(struct sgx2_enclave *e, uint64_t heap)
 		 &r))
 		return -1;
 	err = sgx2_add_tcs(e, tcs, PAGE, &cb, NULL, &rep);
-	print_report("sgx2_add_tcs", err, &rep);
+	print_report("sgx2_add_tcs", "made TCS", err, &rep);
 	if (err)
 		return err;
 	if (must("put", host_put(encl, tcs, MAGIC + 1, NULL, &r), &r) ||
@@ -218,7 +219,7 @@ static int shrink(struct sgx2_enclave *e, uint64_t heap)
 
 	printf("\n3. shrink: trim and remove the 4 pages (the new TCS too)\n");
 	err = sgx2_trim_and_remove(e, heap, 4 * PAGE, &cb, NULL, &rep);
-	print_report("sgx2_trim_and_remove", err, &rep);
+	print_report("sgx2_trim_and_remove", "trimmed", err, &rep);
 	if (err)
 		return err;
 
@@ -257,7 +258,7 @@ static int restrict_write(struct sgx2_enclave *e)
 		return -1;
 	err = sgx2_restrict_and_accept(e, f.page, PAGE, SGX2_PERM_R, 0, &cb,
 				       NULL, &rep);
-	print_report("sgx2_restrict_and_accept", err, &rep);
+	print_report("sgx2_restrict_and_accept", "restricted", err, &rep);
 	if (err)
 		return err;
 	if (must("write",
