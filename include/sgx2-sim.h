@@ -101,7 +101,7 @@ int sgx2_sim_set_device(int enable);
 #define SGX2_SIM_KERNEL_5_X 0x0513u  /* 5.11-5.19: no EDMM ioctls, no EAUG */
 #define SGX2_SIM_KERNEL_6_0 0x0600u  /* EDMM; no offset+length wrap check */
 #define SGX2_SIM_KERNEL_6_1 0x0601u  /* the wrap check */
-#define SGX2_SIM_KERNEL_6_6 0x0606u  /* an EAUG that cannot allocate: SIGBUS */
+#define SGX2_SIM_KERNEL_6_6 0x0606u  /* answers as 6.1 (doc/simulator.md) */
 #define SGX2_SIM_KERNEL_6_14 0x060eu /* CREATE checks the size: EINVAL */
 #define SGX2_SIM_KERNEL_6_19 0x0613u /* EUPDATESVN at the first open() */
 
@@ -548,14 +548,12 @@ int sgx2_sim_emodpe(int fd, struct sgx2_sim_run *run, uint64_t addr,
  * NOT_TRACKED  the next @times EACCEPTs of the page at @offset that would
  *              succeed return SGX_NOT_TRACKED (11) instead.
  * EAUG         the next @times EAUGs on a fault at @offset, or at any
- *              offset for SGX2_SIM_OFFSET_ANY, cannot allocate the page's
- *              metadata or an EPC page. From 6.6 the kernel gives SIGBUS,
- *              which the enclave-side calls report as the vDSO does: #PF
- *              with the access's error code, no SGX bit. Before, the OOM
- *              path retries the access: it completes once the rule is
- *              spent (a real thread would spin until memory is found);
- *              a system call's copy gets EFAULT, as the kernel's fixup
- *              gives it on every release.
+ *              offset for SGX2_SIM_OFFSET_ANY, fail (no EPC page and
+ *              nothing to reclaim, or ENCLS[EAUG] failing): SIGBUS on
+ *              every release, which the enclave-side calls report as the
+ *              vDSO does: #PF with the access's error code, no SGX bit,
+ *              no page added. A system call's copy stops there instead
+ *              (EFAULT or a short count: the kernel's uaccess fixup).
  * EAUG_RACE    the kernel's first unfixed EAUG race (posted in 2024, not
  *              merged): the next @times faults that would add a page at
  *              @offset (or any, SGX2_SIM_OFFSET_ANY) lose to another

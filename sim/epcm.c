@@ -104,19 +104,22 @@ static int vma_allows(const struct sim_vma *v, enum sim_access acc)
 
 /*
  * sgx_vma_fault() on an address without a page: EAUG, or SIGBUS where it
- * cannot add one; @kernel for an access the kernel makes on the process's
- * behalf (a system call's copy), whose SIGBUS and OOM both end in the
- * uaccess fixup: a short copy, never a signal. An injected metadata
- * allocation failure is a SIGBUS from 6.6; before, VM_FAULT_OOM, whose
- * pagefault_out_of_memory() just returns, so a user access faults again:
- * the thread spins in the fault handler until the allocation succeeds,
- * here until the rule is spent. No EPC page (sim__epc_charge: nothing to
- * reclaim) is a SIGBUS on every release; so is losing the race with
- * another thread's EAUG of the same address (the kernel's xa_insert()
- * finds the winner's page), after which the page is there.
+ * cannot add one, on every release from 6.0: no EPC page and nothing to
+ * reclaim (sim__epc_charge), an injected failure (the same -ENOMEM, or
+ * ENCLS[EAUG] failing: each leaves sgx_encl_eaug_page() with its default
+ * VM_FAULT_SIGBUS), or losing the race with another thread's EAUG of the
+ * same address (the kernel's xa_insert() finds the winner's page, which
+ * is then there). For an access the kernel makes on the process's behalf
+ * (@kernel: a system call's copy) the uaccess fixup turns the SIGBUS into
+ * a short copy, never a signal.
+ *
+ * Not modelled: the page's metadata allocation failing. That is
+ * VM_FAULT_OOM in 6.1.192, 6.12.117 and a 6.17-rc tree alike, whose
+ * pagefault_out_of_memory() only returns, so the access faults again
+ * until the allocation succeeds: a delay, nothing the caller can see.
  */
 static enum sim_reach eaug_fault(struct sim_encl *e, uint64_t addr,
-				 struct sim_page **out, int kernel)
+				 struct sim_page **out)
 {
 	uint64_t page = addr & ~(SIM_PAGE - 1);
 
@@ -127,13 +130,12 @@ static enum sim_reach eaug_fault(struct sim_encl *e, uint64_t addr,
 		eaug(e, page); /* the winner's */
 		return SIM_REACH_SIGBUS;
 	}
-	while (sim__rule_eaug(e, page - e->base)) {
+	if (sim__rule_eaug(e, page - e->base)) {
 		e->stats.faults_fired++;
-		if (kernel || sim__kernel(&e->cfg) >= SGX2_SIM_KERNEL_6_6)
-			return SIM_REACH_EAUG_SIGBUS;
+		return SIM_REACH_SIGBUS;
 	}
 	*out = eaug(e, page);
-	return *out ? SIM_REACH_PAGE : SIM_REACH_EAUG_SIGBUS;
+	return *out ? SIM_REACH_PAGE : SIM_REACH_SIGBUS;
 }
 
 enum sim_reach sim__translate(struct sim_encl *e, uint64_t addr,
@@ -157,7 +159,7 @@ enum sim_reach sim__translate(struct sim_encl *e, uint64_t addr,
 		sim__epcm_fault(x, addr, acc);
 		return SIM_REACH_SEGV;
 	} else if (!present) {
-		r = eaug_fault(e, addr, &p, 0);
+		r = eaug_fault(e, addr, &p);
 	} else if (!p->pte && (v->prot & PROT_RWX & ~p->max_prot)) {
 		r = SIM_REACH_SIGBUS; /* VMA flags beyond vm_max_prot_bits */
 	}
@@ -192,7 +194,7 @@ int sim__kernel_write(struct sim_encl *e, uint64_t addr)
 	if (sim__stale_pte(p))
 		return 0;
 	if (!p || !p->present) {
-		if (eaug_fault(e, addr, &p, 1) != SIM_REACH_PAGE)
+		if (eaug_fault(e, addr, &p) != SIM_REACH_PAGE)
 			return -EFAULT;
 	} else if (!p->pte && (v->prot & PROT_RWX & ~p->max_prot)) {
 		return -EFAULT;

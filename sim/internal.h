@@ -164,10 +164,9 @@ struct sim_exc {
  * code (fixup_vdso_exception() in both the SIGSEGV and SIGBUS paths).
  */
 enum sim_reach {
-	SIM_REACH_PAGE,	       /* the page; the access goes on */
-	SIM_REACH_SEGV,	       /* no mapping allows it: SIGSEGV */
-	SIM_REACH_SIGBUS,      /* the fault handler gives up: SIGBUS */
-	SIM_REACH_EAUG_SIGBUS, /* EAUG could not allocate (6.6+): SIGBUS */
+	SIM_REACH_PAGE,	  /* the page; the access goes on */
+	SIM_REACH_SEGV,	  /* no mapping allows it: SIGSEGV */
+	SIM_REACH_SIGBUS, /* the fault handler gives up: SIGBUS */
 };
 
 /* A mapping of the enclave file: [start, end), with the PROT it was given. */

@@ -342,9 +342,9 @@ static void machine_epc_full(void **state)
 }
 
 /*
- * An injected allocation failure (metadata or EPC) at page k, on 6.0
- * (where a fault in user mode would retry) and 6.19: EFAULT either way.
- * Twice: a failure gone by the next read() is read past (see below).
+ * An injected EAUG failure at page k, on the first release with EAUG and
+ * on the newest: the copy stops there, EFAULT, with no signal. Twice: a
+ * failure gone by the next read() is read past (see below).
  */
 static void injected_eaug_failure(void **state)
 {
