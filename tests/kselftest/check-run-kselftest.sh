@@ -80,6 +80,54 @@ printf 'all:\n\tfalse\n' >"$tmp/nobuild/tools/testing/selftests/sgx/Makefile"
 out=$("$run" --cpuid-header="$tmp/cpuid.h" --sim-lib="$tmp/sim.so" "$tmp/nobuild" 2>&1)
 [ $? -eq 3 ] || { echo "FAIL nobuild: want exit 3"; fail=1; }
 
+# --machines: a test_sgx whose TAP depends on the simulated machine, as
+# the real one's does. $tmp/NAME.sh is its body; machines NAME STATUS
+# "SUMMARY" runs it.
+machines() {
+	fake "$1" 0
+	printf 'all:\n\tcp fake.sh test_sgx\n\tchmod +x test_sgx\n\t: >test_encl.elf\n' \
+		>"$tmp/$1/tools/testing/selftests/sgx/Makefile"
+	cp "$tmp/$1.sh" "$tmp/$1/tools/testing/selftests/sgx/fake.sh"
+	out=$("$run" --machines --cpuid-header="$tmp/cpuid.h" \
+		--sim-lib="$tmp/sim.so" "$tmp/$1" 2>&1)
+	got=$?
+	last=$(printf '%s\n' "$out" | tail -n 1)
+	if [ "$got" -ne "$2" ] || [ "$last" != "$3" ]; then
+		echo "FAIL $1: exit $got (want $2), last line '$last' (want '$3')"
+		printf '%s\n' "$out" | sed 's/^/    /'
+		fail=1
+	else
+		echo "ok $1: exit $got, $last"
+	fi
+}
+: >"$tmp/machines-ok.tap"
+cat >"$tmp/machines-ok.sh" <<'EOF2'
+#!/bin/sh
+echo '1..2'
+echo 'ok 1 enclave.a'
+case ${SGX2_SIM_KERNEL:-},${SGX2_SIM_SGX2:-} in
+5.19,*) echo 'ok 2 enclave.augment # SKIP Kernel does not support adding pages' ;;
+*,0) echo 'ok 2 # SKIP SGX2 not supported' ;;
+*) echo 'ok 2 enclave.augment' ;;
+esac
+EOF2
+machines machines-ok 0 "machines: 6 as expected, 0 not"
+# Wrong: 6.1 crashes part-way, 6.14 skips, 5.19 gives the SGX1 reason, and
+# the SGX1 CPU skips nothing.
+: >"$tmp/machines-bad.tap"
+cat >"$tmp/machines-bad.sh" <<'EOF2'
+#!/bin/sh
+echo '1..2'
+echo 'ok 1 enclave.a'
+case ${SGX2_SIM_KERNEL:-},${SGX2_SIM_SGX2:-} in
+6.1,*) exit 139 ;;
+6.14,*) echo 'ok 2 enclave.augment # SKIP SGX2 not supported' ;;
+5.19,*) echo 'ok 2 # SKIP SGX2 not supported' ;;
+*) echo 'ok 2 enclave.augment' ;;
+esac
+EOF2
+machines machines-bad 1 "machines: 2 as expected, 4 not"
+
 "$run" --help | grep -q '^Usage:' || { echo "FAIL --help"; fail=1; }
 "$run" >/dev/null 2>&1
 [ $? -eq 2 ] || { echo "FAIL: no arguments: want exit 2"; fail=1; }

@@ -81,5 +81,7 @@ case ,$sanitize, in
 	;;
 esac
 
+# SGX2_KSELFTEST_MACHINES=1 (the meson test sets it): also on every
+# other machine the simulator models (run-kselftest --machines).
 exec "$run" --sim-lib="$sim" ${first:+--preload-first="$first"} \
-	"$src/$top" "$work/build"
+	${SGX2_KSELFTEST_MACHINES:+--machines} "$src/$top" "$work/build"
