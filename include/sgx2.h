@@ -446,9 +446,9 @@ struct sgx2_flow_report {
  * accepted only part of a range; -EPROTO when it returned a count outside
  * the range or not page aligned (nothing it said is believed: accepted is
  * not advanced, except by sgx2_trim_and_remove(), which asks REMOVE_PAGES
- * which of those pages were accepted); -ECANCELED from @progress. The deadline
- * (timeout_ns) stops new work; after a failure, the steps that finish
- * what was already trimmed still run, so they may pass it.
+ * which of those pages were accepted); -ECANCELED from @progress. The
+ * deadline (timeout_ns) stops new work; after a failure, the steps that
+ * finish what was already trimmed still run, so they may pass it.
  */
 
 /**
@@ -496,12 +496,13 @@ int sgx2_trim_and_remove(struct sgx2_enclave *encl, uint64_t offset,
  * page's state: where REMOVE_PAGES answers EPERM (not accepted, or its
  * probe failed) and EACCEPT then refuses the page (accepted already),
  * REMOVE_PAGES is asked again; a page neither takes is left past
- * `changed`, and the flow stops there with -EIO. The cost of that recovery is bounded by chunk_bytes. Below
- * `changed` the counters must be exact, as the library's own reports are;
- * a page there that EACCEPT refuses is asked about with REMOVE_PAGES too,
- * so a report that calls an accepted page unaccepted still finishes. A
- * page that is PENDING or MODIFIED for another reason stops the flow with
- * -EFAULT and SGX_PAGE_NOT_MODIFIABLE.
+ * `changed`, and the flow stops there with -EIO. The cost of that
+ * recovery is bounded by chunk_bytes. Below `changed` the counters must
+ * be exact, as the library's own reports are; a page there that EACCEPT
+ * refuses is asked about with REMOVE_PAGES too, so a report that calls an
+ * accepted page unaccepted still finishes. A page that is PENDING or
+ * MODIFIED for another reason stops the flow with -EFAULT and
+ * SGX_PAGE_NOT_MODIFIABLE.
  *
  * Return: 0 once the whole range is removed, or a negative errno; -EINVAL
  * also for counters out of order, beyond length or not page aligned.
@@ -629,9 +630,9 @@ int sgx2_grow(struct sgx2_enclave *encl, uint64_t offset, uint64_t length,
  * when the probe opened the device itself.
  *
  * Return: 0 when the EDMM ioctls work; -ENOENT (or the error of open(),
- * -EAGAIN once the retries are spent) without an SGX device; -ENOTTY on a kernel without the EDMM ioctls
- * (before 6.0), or an @fd that is not an enclave; -ENODEV on a CPU without
- * SGX2. An @fd of another driver that answers EINVAL would pass: hand it
+ * -EAGAIN once the retries are spent) without an SGX device; -ENOTTY on
+ * a kernel without the EDMM ioctls (before 6.0), or an @fd that is not an
+ * enclave; -ENODEV on a CPU without SGX2. An @fd of another driver that answers EINVAL would pass: hand it
  * only enclave fds.
  */
 int sgx2_probe(int fd, unsigned int *caps);
