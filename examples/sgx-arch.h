@@ -37,6 +37,10 @@
 #define SGX_ATTR_INIT 0x1u
 #define SGX_ATTR_DEBUG 0x2u
 #define SGX_ATTR_MODE64BIT 0x4u
+#define SGX_ATTR_PROVISIONKEY 0x10u
+#define SGX_ATTR_EINITTOKENKEY 0x20u
+#define SGX_ATTR_KSS 0x80u
+#define SGX_ATTR_ASYNC_EXIT_NOTIFY 0x400u
 /* XFRM: x87 and SSE state only (the "legacy" value every CPU accepts). */
 #define SGX_XFRM_LEGACY 0x3u
 

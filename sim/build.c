@@ -6,8 +6,10 @@
  * leaves out: no signals (ADD_PAGES never stops early), no EPC pressure.
  * ECREATE's own refusals give EIO, as an ECREATE failure does: a size
  * below two pages or above the model's 1 TiB, a base not aligned to the
- * size, SSAFRAMESIZE 0, a 32-bit enclave (the model has 64-bit ones only)
- * and an XFRM without x87 and SSE state.
+ * size, SSAFRAMESIZE 0, a 32-bit enclave (the model has 64-bit ones only),
+ * an XFRM without x87 and SSE state, ATTRIBUTES, XFRM or MISCSELECT bits
+ * the CPU does not offer (CPUID leaf 0x12: sgx2_sim_cpuid()), and an SSA
+ * frame too small for the XSAVE area of XFRM, MISC and GPRSGX.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +40,21 @@ static void measure(struct sim_encl *e, const char *tag, const void *fields,
 	memcpy(rec, tag, strlen(tag));
 	memcpy(rec + 8, fields, n);
 	sim__sha256_update(&e->mrenclave, rec, sizeof(rec));
+}
+
+/*
+ * ECREATE's "unsupported attributes" and "unsupported MISCSELECT" #GPs:
+ * every bit set must be one CPUID leaf 0x12 reports (sub-leaf 1 EAX:EBX
+ * for ATTRIBUTES, ECX:EDX for XFRM; sub-leaf 0 EBX for MISCSELECT).
+ */
+static int cpu_offers(uint64_t attributes, uint64_t xfrm, uint32_t misc)
+{
+	uint32_t r0[4], r1[4];
+
+	sgx2_sim_cpuid(0x12, 0, r0);
+	sgx2_sim_cpuid(0x12, 1, r1);
+	return !(attributes & ~((uint64_t)r1[1] << 32 | r1[0])) &&
+	       !(xfrm & ~((uint64_t)r1[3] << 32 | r1[2])) && !(misc & ~r0[1]);
 }
 
 long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
@@ -80,6 +97,10 @@ long sim__ioc_create(struct sim_encl *e, int fd, void *arg)
 		return -EIO;
 	if (!ssaframesize || !(attributes & SIM_ATTR_MODE64BIT) ||
 	    (xfrm & SIM_XFRM_X87_SSE) != SIM_XFRM_X87_SSE)
+		return -EIO;
+	if (!cpu_offers(attributes, xfrm, miscselect) ||
+	    (uint64_t)ssaframesize * SIM_PAGE <
+		    sim__ssa_frame_need(xfrm, miscselect))
 		return -EIO;
 
 	if (ftruncate(fd, (off_t)size))

@@ -23,6 +23,8 @@
 #define SGX_MISC_EXINFO (1u << 0)
 #define SGX_ATTR_DEBUG (1u << 1)
 #define SGX_ATTR_MODE64BIT (1u << 2)
+#define SGX_ATTR_PROVISIONKEY (1u << 4)
+#define SGX_ATTR_EINITTOKENKEY (1u << 5)
 
 /* The one EPC section: confidentiality and integrity protected. */
 #define EPC_SECTION 1u
@@ -81,7 +83,8 @@ SIM_EXPORT int sgx2_sim_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
 		regs[3] = (SIM_MAX_SIZE_LOG2 << 8) | 31u;
 		break;
 	case 1: /* SECS.ATTRIBUTES bits ECREATE accepts; XFRM bits */
-		regs[0] = SGX_ATTR_DEBUG | SGX_ATTR_MODE64BIT;
+		regs[0] = SGX_ATTR_DEBUG | SGX_ATTR_MODE64BIT |
+			  SGX_ATTR_PROVISIONKEY | SGX_ATTR_EINITTOKENKEY;
 		x = xcr0();
 		regs[2] = (uint32_t)x;
 		regs[3] = (uint32_t)(x >> 32);

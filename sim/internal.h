@@ -390,6 +390,7 @@ uint32_t sim__rd32(const struct sim_encl *e, uint64_t addr);
 void sim__wr64(struct sim_encl *e, uint64_t addr, uint64_t v);
 void sim__wr32(struct sim_encl *e, uint64_t addr, uint32_t v);
 uint64_t sim__xsave_size(uint64_t xfrm);
+uint64_t sim__ssa_frame_need(uint64_t xfrm, uint32_t miscselect);
 uint64_t sim__ssa_frame(const struct sim_encl *e, uint64_t tcs, uint32_t cssa);
 int sim__ssa_check(struct sim_encl *e, uint64_t frame, struct sim_exc *x);
 int sim__ssa_xsave_ok(const struct sim_encl *e, uint64_t frame);

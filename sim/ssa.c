@@ -79,6 +79,13 @@ void sim__wr32(struct sim_encl *e, uint64_t addr, uint32_t v)
 	memcpy(e->data + (addr - e->base), &v, sizeof(v));
 }
 
+/* ECREATE's bytes an SSA frame needs: XSAVE(@xfrm), MISC, GPRSGX. */
+uint64_t sim__ssa_frame_need(uint64_t xfrm, uint32_t miscselect)
+{
+	return sim__xsave_size(xfrm) + (miscselect & 1 ? EXINFO_SIZE : 0) +
+	       GPR_SIZE;
+}
+
 /* Size of the XSAVE area for @xfrm: the end of its last component. */
 uint64_t sim__xsave_size(uint64_t xfrm)
 {

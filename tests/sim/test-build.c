@@ -146,6 +146,56 @@ static void create_with_secs_ecreate_refuses_gives_eio(void **state)
 	assert_int_equal(raw_create(r), 0);
 }
 
+/*
+ * ECREATE's #GP for ATTRIBUTES, XFRM or MISCSELECT bits the CPU does not
+ * offer (CPUID leaf 0x12, the simulator's answer): EIO each, and the
+ * enclave can still be created. What it offers ECREATE takes: PROVISIONKEY
+ * goes through (the kernel refuses it at INIT, without /dev/sgx_provision).
+ */
+static void create_with_bits_the_cpu_lacks_gives_eio(void **state)
+{
+	struct raw *r = *state;
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	r->secs.attributes = SGX_ATTR_MODE64BIT | SGX_ATTR_KSS;
+	assert_int_equal(raw_create(r), EIO);
+	r->secs.attributes = SGX_ATTR_MODE64BIT | SGX_ATTR_ASYNC_EXIT_NOTIFY;
+	assert_int_equal(raw_create(r), EIO);
+	r->secs.attributes = SGX_ATTR_MODE64BIT | SGX_ATTR_INIT;
+	assert_int_equal(raw_create(r), EIO);
+	r->secs.attributes = SGX_ATTR_MODE64BIT;
+	r->secs.xfrm = SGX_XFRM_LEGACY | (1ull << 63); /* never in XCR0 */
+	assert_int_equal(raw_create(r), EIO);
+	r->secs.xfrm = ((uint64_t)hi << 32 | lo) | SGX_XFRM_LEGACY;
+	r->secs.miscselect = 2; /* CPINFO: the CPU offers EXINFO only */
+	assert_int_equal(raw_create(r), EIO);
+	r->secs.miscselect = 1;
+	r->secs.attributes = SGX_ATTR_MODE64BIT | SGX_ATTR_PROVISIONKEY;
+	assert_int_equal(raw_create(r), 0);
+}
+
+/*
+ * ECREATE's #GP for an SSA frame smaller than the XSAVE area of XFRM (the
+ * non-compacted size CPUID leaf 0xD gives for XCR0's components) plus
+ * MISC (EXINFO, 16 bytes) plus GPRSGX (184): one page with all of XCR0
+ * fits only where that sum does (AVX-512 does; AMX's tile data does not).
+ */
+static void create_with_ssa_frame_too_small_gives_eio(void **state)
+{
+	struct raw *r = *state;
+	uint32_t lo, hi, a, b, c, d;
+
+	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	__asm__ __volatile__("cpuid"
+			     : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+			     : "0"(0xd), "2"(0));
+	r->secs.xfrm = (uint64_t)hi << 32 | lo;
+	r->secs.miscselect = 1;
+	r->secs.ssa_frame_size = 1;
+	assert_int_equal(raw_create(r), b + 16 + 184 <= 4096 ? 0 : EIO);
+}
+
 static void create_with_unreadable_secs_gives_efault(void **state)
 {
 	struct raw *r = *state;
@@ -394,6 +444,8 @@ int main(void)
 		T(create_size_not_power_of_two_gives_einval),
 		T(create_base_not_aligned_to_size_gives_eio),
 		T(create_with_secs_ecreate_refuses_gives_eio),
+		T(create_with_bits_the_cpu_lacks_gives_eio),
+		T(create_with_ssa_frame_too_small_gives_eio),
 		T(create_with_unreadable_secs_gives_efault),
 		T(add_before_create_gives_einval),
 		T(add_after_init_gives_einval),

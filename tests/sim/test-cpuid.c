@@ -64,7 +64,8 @@ static void attributes_and_xfrm(void **state)
 	(void)state;
 	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
 	assert_int_equal(sgx2_sim_cpuid(0x12, 1, r), 1);
-	assert_int_equal(r[0], 0x6); /* DEBUG | MODE64BIT */
+	/* DEBUG, MODE64BIT, PROVISIONKEY, EINITTOKENKEY */
+	assert_int_equal(r[0], 0x36);
 	assert_int_equal(r[1], 0);
 	assert_int_equal(r[2], lo);
 	assert_int_equal(r[3], hi);

@@ -305,7 +305,7 @@ static void provisionkey_without_provision_gives_eacces(void **state)
 {
 	struct raw *r = *state;
 
-	r->secs.attributes |= 0x10; /* PROVISIONKEY */
+	r->secs.attributes |= SGX_ATTR_PROVISIONKEY;
 	build_signed(r);
 	assert_int_equal(raw_init(r), EACCES);
 	assert_int_equal(einit_code(r->fd), 0);
