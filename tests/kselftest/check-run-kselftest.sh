@@ -31,18 +31,20 @@ all:
 EOF
 }
 
-# expect NAME STATUS "SUMMARY": run on tree NAME.
+# expect NAME STATUS "SUMMARY" [OPTION...]: run on tree NAME.
 expect() {
-	out=$("$run" --cpuid-header="$tmp/cpuid.h" --sim-lib="$tmp/sim.so" \
-		"$tmp/$1" 2>&1)
+	name=$1 want=$2 summary=$3
+	shift 3
+	out=$("$run" "$@" --cpuid-header="$tmp/cpuid.h" --sim-lib="$tmp/sim.so" \
+		"$tmp/$name" 2>&1)
 	got=$?
 	last=$(printf '%s\n' "$out" | tail -n 1)
-	if [ "$got" -ne "$2" ] || [ "$last" != "$3" ]; then
-		echo "FAIL $1: exit $got (want $2), last line '$last' (want '$3')"
+	if [ "$got" -ne "$want" ] || [ "$last" != "$summary" ]; then
+		echo "FAIL $name: exit $got (want $want), last line '$last' (want '$summary')"
 		printf '%s\n' "$out" | sed 's/^/    /'
 		fail=1
 	else
-		echo "ok $1: exit $got, $last"
+		echo "ok $name: exit $got, $last"
 	fi
 }
 
@@ -88,17 +90,7 @@ machines() {
 	printf 'all:\n\tcp fake.sh test_sgx\n\tchmod +x test_sgx\n\t: >test_encl.elf\n' \
 		>"$tmp/$1/tools/testing/selftests/sgx/Makefile"
 	cp "$tmp/$1.sh" "$tmp/$1/tools/testing/selftests/sgx/fake.sh"
-	out=$("$run" --machines --cpuid-header="$tmp/cpuid.h" \
-		--sim-lib="$tmp/sim.so" "$tmp/$1" 2>&1)
-	got=$?
-	last=$(printf '%s\n' "$out" | tail -n 1)
-	if [ "$got" -ne "$2" ] || [ "$last" != "$3" ]; then
-		echo "FAIL $1: exit $got (want $2), last line '$last' (want '$3')"
-		printf '%s\n' "$out" | sed 's/^/    /'
-		fail=1
-	else
-		echo "ok $1: exit $got, $last"
-	fi
+	expect "$@" --machines
 }
 : >"$tmp/machines-ok.tap"
 cat >"$tmp/machines-ok.sh" <<'EOF2'
