@@ -423,6 +423,8 @@ void sim__deliver(struct ucontext_t *uc, const struct sim_exc *x);
 /* vdso.c */
 const void *sim__vdso_image(void);
 int sim__vdso_fixup(struct ucontext_t *uc, const struct sim_exc *x);
+int sim__vdso_is_enclu(const struct ucontext_t *uc);
+void sim__vdso_to_hardware(struct ucontext_t *uc);
 int sim__vdso_hw_exception(int sig, const siginfo_t *si, struct ucontext_t *uc);
 
 /* thread.c */

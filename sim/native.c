@@ -45,11 +45,39 @@ static int canonical(uint64_t a)
 	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
+/* An ENCLU at RIP: the instruction, or the vDSO stand-in's UD2 for it. */
 int sim__is_enclu(const ucontext_t *uc)
 {
 	static const unsigned char enclu[ENCLU_LEN] = { 0x0f, 0x01, 0xd7 };
 
-	return !memcmp((const void *)(uintptr_t)G(uc, RIP), enclu, ENCLU_LEN);
+	return sim__vdso_is_enclu(uc) ||
+	       !memcmp((const void *)(uintptr_t)G(uc, RIP), enclu, ENCLU_LEN);
+}
+
+/*
+ * How an ENCLU the simulator executes reaches it: #UD (SIGILL) on a CPU
+ * without SGX. Where the CPU has SGX enabled, it runs ENCLU itself, and
+ * outside real enclave mode a leaf of enclave mode is #GP(0) (SDM,
+ * ENCLU), a SIGSEGV from the kernel; EENTER or ERESUME of a TCS in no EPC
+ * page is a #PF with the SGX bit, also a SIGSEGV. (The vDSO stand-in's own
+ * ENCLU is a UD2 on every CPU.)
+ */
+static int in_some_enclave(uint64_t addr)
+{
+	struct sim_encl *e = sim__encl_at(addr);
+
+	if (e)
+		sim__put(e);
+	return e != NULL;
+}
+
+static int enclu_trap(int sig, const ucontext_t *uc)
+{
+	if (sig == SIGILL)
+		return sim__is_enclu(uc);
+	return sig == SIGSEGV &&
+	       (G(uc, TRAPNO) == SIM_VEC_GP || G(uc, TRAPNO) == SIM_VEC_PF) &&
+	       sim__is_enclu(uc);
 }
 
 /* A thread runs natively through the TCS at @tcs (enclave lock held). */
@@ -175,6 +203,11 @@ static const struct sim_bases *enclu_outside(ucontext_t *uc,
 		goto fault;
 	}
 	e = sim__encl_at(tcs);
+	if (!e && sim__vdso_is_enclu(uc)) {
+		/* The stand-in, asked to enter a real enclave: the CPU's. */
+		sim__vdso_to_hardware(uc);
+		return NULL;
+	}
 	if (!e) {
 		/* No EPC page there: #PF(RBX). */
 		sim__raise(&x, SIM_VEC_PF, SIM_PF_U, tcs);
@@ -460,7 +493,7 @@ static const struct sim_bases *inside(struct sim_thread *t, int sig,
 {
 	struct sim_exc x;
 
-	if (sig == SIGILL && sim__is_enclu(uc))
+	if (enclu_trap(sig, uc))
 		return enclu_inside(t, uc);
 	if (!is_synchronous(sig, si)) {
 		aex(t, uc, NULL); /* an interrupt */
@@ -528,7 +561,9 @@ const struct sim_bases *sim__native(int sig, siginfo_t *si, ucontext_t *uc,
 		t->encl = *cur;
 		return inside(t, sig, si, uc);
 	}
-	if (sig == SIGILL && sim__is_enclu(uc))
+	/* A SIGSEGV at ENCLU is the simulator's only for one of its TCSs. */
+	if (enclu_trap(sig, uc) &&
+	    (sig == SIGILL || in_some_enclave((uint64_t)G(uc, RBX))))
 		return enclu_outside(uc, cur);
 	if (sig == SIGSEGV && si->si_code > 0 && G(uc, TRAPNO) == SIM_VEC_PF) {
 		int how = host_fault(si, uc);

@@ -14,6 +14,13 @@
  *  - RAX, RBX and RCX are EENTER's/ERESUME's: @function, run->tcs and the
  *    AEP, which is the ENCLU itself, so that an interrupted enclave is
  *    resumed by executing it again; RDI, RSI, RDX, R8 and R9 pass through;
+ *  - the ENCLU is the simulator's: UD2 and a NOP (ENCLU's three bytes),
+ *    an invalid opcode on every CPU, so that the signal handler runs the
+ *    leaf on the model also where the CPU has SGX and would execute a
+ *    real ENCLU. For a TCS that is no simulated enclave's the handler
+ *    sends the thread to sim__vdso_aep_hw, a real ENCLU with itself as
+ *    the AEP (a real enclave entered through the stand-in on SGX
+ *    hardware); either returns to the same place;
  *  - RBP anchors the frame: on the way back (EEXIT to the instruction
  *    after the ENCLU, or an exception) it finds @run again, whatever the
  *    enclave did to RSP;
@@ -71,9 +78,11 @@ sim__vdso_enter:
 	.globl	sim__vdso_aep
 	.hidden	sim__vdso_aep
 sim__vdso_aep:
-	.byte	0x0f, 0x01, 0xd7	/* ENCLU */
+	ud2				/* the simulator's ENCLU */
+	nop
 
 	/* EEXIT comes back here: EAX is EEXIT. */
+.Lexited:
 	mov	RUN(%rbp), %rbx
 	mov	%eax, 8(%rbx)
 
@@ -93,6 +102,12 @@ sim__vdso_aep:
 .Linvalid:
 	mov	$-EINVAL, %eax
 	jmp	.Lout
+
+	.globl	sim__vdso_aep_hw
+	.hidden	sim__vdso_aep_hw
+sim__vdso_aep_hw:
+	.byte	0x0f, 0x01, 0xd7	/* ENCLU, run by the CPU */
+	jmp	.Lexited
 
 	.globl	sim__vdso_fixup_entry
 	.hidden	sim__vdso_fixup_entry

@@ -32,7 +32,7 @@
 
 unsigned long __getauxval(unsigned long type);
 void sim__vdso_enter(void);
-extern const char sim__vdso_aep[], sim__vdso_fixup_entry[];
+extern const char sim__vdso_aep[], sim__vdso_aep_hw[], sim__vdso_fixup_entry[];
 
 static const void *image;
 static pthread_once_t image_once = PTHREAD_ONCE_INIT;
@@ -65,11 +65,29 @@ SIM_EXPORT unsigned long getauxval(unsigned long type)
 	return __getauxval(type);
 }
 
+/* The stand-in's own ENCLU: UD2 where ENCLU would be (vdso-enter.S). */
+int sim__vdso_is_enclu(const ucontext_t *uc)
+{
+	return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP] ==
+	       (uintptr_t)sim__vdso_aep;
+}
+
+/*
+ * The stand-in's ENCLU for a TCS that is no simulated enclave's: on to the
+ * real one, which is its own AEP, as the kernel's vDSO has it.
+ */
+void sim__vdso_to_hardware(ucontext_t *uc)
+{
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)sim__vdso_aep_hw;
+	uc->uc_mcontext.gregs[REG_RCX] = (greg_t)(uintptr_t)sim__vdso_aep_hw;
+}
+
 int sim__vdso_fixup(ucontext_t *uc, const struct sim_exc *x)
 {
 	greg_t *g = uc->uc_mcontext.gregs;
 
-	if ((uintptr_t)g[REG_RIP] != (uintptr_t)sim__vdso_aep)
+	if ((uintptr_t)g[REG_RIP] != (uintptr_t)sim__vdso_aep &&
+	    (uintptr_t)g[REG_RIP] != (uintptr_t)sim__vdso_aep_hw)
 		return 0;
 	g[REG_RIP] = (greg_t)(uintptr_t)sim__vdso_fixup_entry;
 	g[REG_RDI] = x->vector;
@@ -79,9 +97,9 @@ int sim__vdso_fixup(ucontext_t *uc, const struct sim_exc *x)
 }
 
 /*
- * On SGX hardware the stand-in's ENCLU runs for real, and the kernel,
- * finding no fixup of its own for the AEP, sends the exception as a
- * signal: fix it up the same way.
+ * On SGX hardware a real enclave's ENCLU (sim__vdso_aep_hw) runs for real,
+ * and the kernel, finding no fixup of its own for it, sends an exception
+ * as a signal: fix it up the same way.
  */
 int sim__vdso_hw_exception(int sig, const siginfo_t *si, ucontext_t *uc)
 {

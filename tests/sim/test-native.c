@@ -436,6 +436,27 @@ static void eresume_without_an_exit_is_gp(void **state)
 	expect_exception(&run, ERESUME, 13, 0, 0);
 }
 
+/*
+ * A TCS that is no simulated enclave's goes to the CPU's own ENCLU (a real
+ * enclave entered through the stand-in on SGX hardware). Here, without
+ * SGX, that ENCLU is #UD too, and EENTER of a TCS in no EPC page is the
+ * #PF at RBX that the vDSO reports.
+ */
+static void tcs_of_no_enclave_goes_to_the_cpu(void **state)
+{
+	static unsigned char page[PAGE] __attribute__((aligned(PAGE)));
+	struct nfx *fx = *state;
+	struct sgx_enclave_run run;
+
+	memset(&run, 0, sizeof(run));
+	run.tcs = (uint64_t)(uintptr_t)page;
+	assert_int_equal(native_call(fx->vdso, OP_NOP, 0, 0, EENTER, &run, 0),
+			 0);
+	assert_int_equal(run.function, EENTER);
+	assert_int_equal(run.exception_vector, 14);
+	assert_int_equal(run.exception_addr, run.tcs);
+}
+
 static void divide_error_and_ereport(void **state)
 {
 	struct nfx *fx = *state;
@@ -990,6 +1011,7 @@ int main(void)
 		T(refusals_of_the_mapping_and_of_the_epcm),
 		T(handler_in_the_enclave_resumes_past_the_exception),
 		T(eresume_without_an_exit_is_gp),
+		T(tcs_of_no_enclave_goes_to_the_cpu),
 		T(divide_error_and_ereport),
 		T(int3_is_a_sigtrap_at_the_aep),
 		T(signal_inside_runs_the_handler_after_an_aex),
