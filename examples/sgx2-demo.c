@@ -279,6 +279,14 @@ static int restrict_write(struct sgx2_enclave *e)
 	return r.value == MAGIC + 2 ? 0 : -1;
 }
 
+/* Why sgx2_probe() said no, in words. */
+static const char *why_no_sgx2(int err)
+{
+	return err == -ENOTTY	? "the kernel lacks the EDMM ioctls"
+	       : err == -ENODEV ? "the CPU lacks SGX2"
+				: SGX2_DEVICE_PATH;
+}
+
 /* The enclave on SGX2 hardware: 0, or -errno and why not on stdout. */
 static int open_on_hardware(void)
 {
@@ -286,10 +294,7 @@ static int open_on_hardware(void)
 	int err = sgx2_probe(-1, &caps);
 
 	if (err) {
-		printf("no SGX2 here (%s: %s)\n",
-		       err == -ENOTTY	? "the kernel lacks the EDMM ioctls"
-		       : err == -ENODEV ? "the CPU lacks SGX2"
-					: SGX2_DEVICE_PATH,
+		printf("no SGX2 here (%s: %s)\n", why_no_sgx2(err),
 		       strerror(-err));
 		return err;
 	}
@@ -316,6 +321,15 @@ int main(void)
 			       "it is its configuration)\n",
 			       strerror(-err));
 			return 1;
+		}
+		/* SGX2_SIM_KERNEL=5.19 or SGX2_SIM_SGX2=0: nothing to show. */
+		err = sgx2_probe(lay.fd, NULL);
+		if (err) {
+			printf("SKIP: the simulator is set up as a machine "
+			       "without EDMM (%s: %s)\n",
+			       why_no_sgx2(err), strerror(-err));
+			host_close(encl);
+			return 77;
 		}
 	}
 	printf("%s; enclave at %#" PRIx64 ", %" PRIu64 " KiB\n",
