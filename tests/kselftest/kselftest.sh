@@ -6,36 +6,47 @@
 #
 #   kselftest.sh RUN_KSELFTEST WORK_DIR SIM_LIB B_SANITIZE CC_ID CC...
 #
-# The tarball is the newest /usr/src/linux-source-*.tar.xz, or
-# $SGX2_KSELFTEST_TARBALL. Only the paths run-kselftest --print-paths
-# lists are extracted (the whole xz stream is still read: ~15 s), into
-# WORK_DIR/linux-src, and kept there until the tarball changes (its path,
-# size and mtime). Exit: 0 pass, 1 fail, 77 skip with the reason printed:
-# no tarball, or an ASan runtime that cannot be found.
+# The tarball is $SGX2_KSELFTEST_TARBALL, else the newest
+# /usr/src/linux-source-*.tar.xz, or every one of them with
+# SGX2_KSELFTEST_ALL=1. Only the paths run-kselftest --print-paths lists
+# are extracted (the whole xz stream is still read: ~10 s), into
+# WORK_DIR/linux-src/linux-source-X.Y, and kept there until the tarball
+# changes (its path, size and mtime). Exit: 0 pass, 1 fail, 77 skip with
+# the reason printed: no tarball, or an ASan runtime that cannot be found.
 set -u
 run=$1 work=$2 sim=$3 sanitize=$4 ccid=$5
 shift 5
 
-tarball=${SGX2_KSELFTEST_TARBALL:-}
-if [ -z "$tarball" ]; then
-	tarball=$(for t in /usr/src/linux-source-*.tar.xz; do
+# The tarballs: $SGX2_KSELFTEST_TARBALL, else the newest installed, or
+# with SGX2_KSELFTEST_ALL=1 (the meson test sets it) every one installed.
+if [ -n "${SGX2_KSELFTEST_TARBALL:-}" ]; then
+	tarballs=$SGX2_KSELFTEST_TARBALL
+	[ -f "$tarballs" ] || tarballs=
+else
+	tarballs=$(for t in /usr/src/linux-source-*.tar.xz; do
 		[ -f "$t" ] && echo "$t"
-	done | sort -V | tail -n 1)
+	done | sort -V)
+	[ -n "${SGX2_KSELFTEST_ALL:-}" ] || tarballs=$(printf '%s\n' "$tarballs" | tail -n 1)
 fi
-if [ -z "$tarball" ] || [ ! -f "$tarball" ]; then
+if [ -z "$tarballs" ]; then
 	echo "SKIP: no kernel source package (/usr/src/linux-source-*.tar.xz${SGX2_KSELFTEST_TARBALL:+, or $SGX2_KSELFTEST_TARBALL}): apt-get install linux-source-6.1"
 	exit 77
 fi
 
-# Extract once per tarball.
-top=$(basename "$tarball" .tar.xz) # Debian's tarballs hold linux-source-X.Y/
-src=$work/linux-src
-stamp="$tarball $(stat -c '%s %Y' "$tarball")"
-if [ "$(cat "$src/stamp" 2>/dev/null)" = "$stamp" ] && [ -d "$src/$top" ]; then
-	echo "# kernel tree: $src/$top, extracted from $tarball before (unchanged since)"
-else
+# extract TARBALL: the paths run-kselftest reads, into $work/linux-src/TOP
+# (Debian's tarballs hold linux-source-X.Y/), once per tarball; $tree then.
+extract() {
+	tarball=$1
+	top=$(basename "$tarball" .tar.xz)
+	src=$work/linux-src/$top
+	tree=$src/$top
+	stamp="$tarball $(stat -c '%s %Y' "$tarball")"
+	if [ "$(cat "$src/stamp" 2>/dev/null)" = "$stamp" ] && [ -d "$tree" ]; then
+		echo "# kernel tree: $tree, extracted from $tarball before (unchanged since)"
+		return 0
+	fi
 	rm -rf "$src" "$src.new"
-	mkdir -p "$src.new" || exit 1
+	mkdir -p "$src.new" || return 1
 	set -f # the paths are tar patterns, not for this shell to expand
 	patterns=
 	for p in $("$run" --print-paths); do
@@ -45,13 +56,14 @@ else
 	# shellcheck disable=SC2086
 	if ! tar -xJf "$tarball" -C "$src.new" --wildcards $patterns; then
 		echo "extracting$patterns from $tarball failed"
-		exit 1
+		set +f
+		return 1
 	fi
 	set +f
 	echo "$stamp" >"$src.new/stamp"
-	mv "$src.new" "$src" || exit 1
-	echo "# kernel tree: $src/$top, extracted from $tarball in $(($(date +%s) - start)) s"
-fi
+	mv "$src.new" "$src" || return 1
+	echo "# kernel tree: $tree, extracted from $tarball in $(($(date +%s) - start)) s"
+}
 
 # Under ASan, libsgx2-sim.so needs the ASan runtime in the process, and
 # the runtime insists on coming first ("ASan runtime does not come first in
@@ -82,6 +94,19 @@ case ,$sanitize, in
 esac
 
 # SGX2_KSELFTEST_MACHINES=1 (the meson test sets it): also on every
-# other machine the simulator models (run-kselftest --machines).
-exec "$run" --sim-lib="$sim" ${first:+--preload-first="$first"} \
-	${SGX2_KSELFTEST_MACHINES:+--machines} "$src/$top" "$work/build"
+# other machine the simulator models (run-kselftest --machines). With
+# more than one tree, each builds in a directory of its own (the newest
+# in $work/build, where the trace test finds it) and all must pass.
+status=0
+for tarball in $tarballs; do
+	extract "$tarball" || exit 1
+	build=$work/build
+	[ "$tarball" = "$(printf '%s\n' "$tarballs" | tail -n 1)" ] ||
+		build=$work/build-$top
+	"$run" --sim-lib="$sim" ${first:+--preload-first="$first"} \
+		${SGX2_KSELFTEST_MACHINES:+--machines} "$tree" "$build"
+	rc=$?
+	echo "# $top: exit status $rc"
+	[ "$rc" -eq 0 ] || status=1
+done
+exit $status
