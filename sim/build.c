@@ -44,17 +44,14 @@ static void measure(struct sim_encl *e, const char *tag, const void *fields,
 
 /*
  * ECREATE's "unsupported attributes" and "unsupported MISCSELECT" #GPs:
- * every bit set must be one CPUID leaf 0x12 reports (sub-leaf 1 EAX:EBX
- * for ATTRIBUTES, ECX:EDX for XFRM; sub-leaf 0 EBX for MISCSELECT).
+ * every bit set must be one the CPU reports (CPUID leaf 0x12).
  */
 static int cpu_offers(uint64_t attributes, uint64_t xfrm, uint32_t misc)
 {
-	uint32_t r0[4], r1[4];
+	struct sim_cpu_bits cpu = sim__cpu_bits();
 
-	sgx2_sim_cpuid(0x12, 0, r0);
-	sgx2_sim_cpuid(0x12, 1, r1);
-	return !(attributes & ~((uint64_t)r1[1] << 32 | r1[0])) &&
-	       !(xfrm & ~((uint64_t)r1[3] << 32 | r1[2])) && !(misc & ~r0[1]);
+	return !(attributes & ~cpu.attributes) && !(xfrm & ~cpu.xfrm) &&
+	       !(misc & ~cpu.miscselect);
 }
 
 long sim__ioc_create(struct sim_encl *e, int fd, void *arg)

@@ -59,6 +59,24 @@ static void split52(uint64_t v, uint32_t *lo, uint32_t *hi)
 	*hi = (uint32_t)(v >> 32) & 0xfffffu;
 }
 
+/*
+ * The bits the simulated CPU lets an enclave set (CPUID leaf 0x12):
+ * ATTRIBUTES (sub-leaf 1 EAX:EBX), XFRM (ECX:EDX), MISCSELECT (sub-leaf 0
+ * EBX); what ECREATE accepts and the kernel's INIT checks compare with.
+ */
+struct sim_cpu_bits sim__cpu_bits(void)
+{
+	uint32_t r0[4], r1[4];
+
+	sgx2_sim_cpuid(LEAF_SGX, 0, r0);
+	sgx2_sim_cpuid(LEAF_SGX, 1, r1);
+	return (struct sim_cpu_bits){
+		.attributes = (uint64_t)r1[1] << 32 | r1[0],
+		.xfrm = (uint64_t)r1[3] << 32 | r1[2],
+		.miscselect = r0[1],
+	};
+}
+
 SIM_EXPORT int sgx2_sim_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4])
 {
 	struct sgx2_sim_config cfg;

@@ -68,23 +68,22 @@ static uint32_t u32_at(const unsigned char *p)
  */
 static int kernel_checks(const struct sim_encl *e, const unsigned char *ss)
 {
-	uint32_t vendor = u32_at(ss + SIM_SS_VENDOR), misc[4], attr[4];
+	uint32_t vendor = u32_at(ss + SIM_SS_VENDOR);
+	struct sim_cpu_bits cpu;
 
 	if (vendor != 0x0000 && vendor != 0x8086)
 		return -EINVAL;
 	if (e->attributes & ~KERNEL_ATTRIBUTES)
 		return -EACCES;
-	sgx2_sim_cpuid(0x12, 0, misc); /* EBX: MISCSELECT */
-	sgx2_sim_cpuid(0x12, 1, attr); /* EBX:EAX ATTRIBUTES, EDX:ECX XFRM */
+	cpu = sim__cpu_bits();
 	if (u64_at(ss + SIM_SS_ATTRIBUTES) & u64_at(ss + SIM_SS_ATTRMASK) &
-	    ~((uint64_t)attr[1] << 32 | attr[0]))
+	    ~cpu.attributes)
 		return -EINVAL;
 	if (u32_at(ss + SIM_SS_MISCSELECT) & u32_at(ss + SIM_SS_MISCMASK) &
-	    ~misc[1])
+	    ~cpu.miscselect)
 		return -EINVAL;
 	if (u64_at(ss + SIM_SS_ATTRIBUTES + 8) &
-	    u64_at(ss + SIM_SS_ATTRMASK + 8) &
-	    ~((uint64_t)attr[3] << 32 | attr[2]))
+	    u64_at(ss + SIM_SS_ATTRMASK + 8) & ~cpu.xfrm)
 		return -EINVAL;
 	return 0;
 }

@@ -390,6 +390,14 @@ uint32_t sim__rd32(const struct sim_encl *e, uint64_t addr);
 void sim__wr64(struct sim_encl *e, uint64_t addr, uint64_t v);
 void sim__wr32(struct sim_encl *e, uint64_t addr, uint32_t v);
 uint64_t sim__xsave_size(uint64_t xfrm);
+
+/* cpuid.c: what the simulated CPU offers enclaves. */
+struct sim_cpu_bits {
+	uint64_t attributes;
+	uint64_t xfrm;
+	uint32_t miscselect;
+};
+struct sim_cpu_bits sim__cpu_bits(void);
 uint64_t sim__ssa_frame_need(uint64_t xfrm, uint32_t miscselect);
 uint64_t sim__ssa_frame(const struct sim_encl *e, uint64_t tcs, uint32_t cssa);
 int sim__ssa_check(struct sim_encl *e, uint64_t frame, struct sim_exc *x);

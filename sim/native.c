@@ -54,14 +54,7 @@ int sim__is_enclu(const ucontext_t *uc)
 	       !memcmp((const void *)(uintptr_t)G(uc, RIP), enclu, ENCLU_LEN);
 }
 
-/*
- * How an ENCLU the simulator executes reaches it: #UD (SIGILL) on a CPU
- * without SGX. Where the CPU has SGX enabled, it runs ENCLU itself, and
- * outside real enclave mode a leaf of enclave mode is #GP(0) (SDM,
- * ENCLU), a SIGSEGV from the kernel; EENTER or ERESUME of a TCS in no EPC
- * page is a #PF with the SGX bit, also a SIGSEGV. (The vDSO stand-in's own
- * ENCLU is a UD2 on every CPU.)
- */
+/* @addr lies in a simulated enclave. */
 static int in_some_enclave(uint64_t addr)
 {
 	struct sim_encl *e = sim__encl_at(addr);
@@ -71,6 +64,14 @@ static int in_some_enclave(uint64_t addr)
 	return e != NULL;
 }
 
+/*
+ * How an ENCLU the simulator executes reaches it: #UD (SIGILL) on a CPU
+ * without SGX. Where the CPU has SGX enabled, it runs ENCLU itself, and
+ * outside real enclave mode a leaf of enclave mode is #GP(0) (SDM,
+ * ENCLU), a SIGSEGV from the kernel; EENTER or ERESUME of a TCS in no EPC
+ * page is a #PF with the SGX bit, also a SIGSEGV. (The vDSO stand-in's own
+ * ENCLU is a UD2 on every CPU.)
+ */
 static int enclu_trap(int sig, const ucontext_t *uc)
 {
 	if (sig == SIGILL)

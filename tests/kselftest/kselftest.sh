@@ -97,12 +97,12 @@ esac
 # other machine the simulator models (run-kselftest --machines). With
 # more than one tree, each builds in a directory of its own (the newest
 # in $work/build, where the trace test finds it) and all must pass.
+newest=$(printf '%s\n' "$tarballs" | tail -n 1)
 status=0
 for tarball in $tarballs; do
 	extract "$tarball" || exit 1
 	build=$work/build
-	[ "$tarball" = "$(printf '%s\n' "$tarballs" | tail -n 1)" ] ||
-		build=$work/build-$top
+	[ "$tarball" = "$newest" ] || build=$work/build-$top
 	"$run" --sim-lib="$sim" ${first:+--preload-first="$first"} \
 		${SGX2_KSELFTEST_MACHINES:+--machines} "$tree" "$build"
 	rc=$?
